@@ -1,0 +1,165 @@
+/**
+ * ID Contact wire format (see ../shared/PROTOCOL.md), as zod schemas.
+ *
+ * One module shared by the backend's routes, the demo's stand-in core and
+ * auth plugin, and the tests. Field names and values are wire format and must
+ * stay exactly as they are, including the `succes` spelling.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Core API (section 1)
+// ---------------------------------------------------------------------------
+
+export const CoreMethod = z.object({
+  tag: z.string().min(1),
+  name: z.string(),
+  image_path: z.string(),
+});
+export type CoreMethod = z.infer<typeof CoreMethod>;
+
+/** `GET {core}/session_options/{purpose}` answer. */
+export const CoreSessionOptions = z.object({
+  auth_methods: z.array(CoreMethod),
+  comm_methods: z.array(CoreMethod).optional(),
+});
+export type CoreSessionOptions = z.infer<typeof CoreSessionOptions>;
+
+/** Body of `POST {core}/start` in the plain form, and `request` in the signed form. */
+export const CoreStartRequest = z.object({
+  purpose: z.string().min(1),
+  auth_method: z.string().min(1),
+  comm_url: z.url(),
+  attr_url: z.url().optional(),
+});
+export type CoreStartRequest = z.infer<typeof CoreStartRequest>;
+
+/** Payload of the signed (`application/jwt`) form of `POST {core}/start`. */
+export const CoreSignedStartClaims = z.object({
+  request: CoreStartRequest,
+  iat: z.number(),
+  exp: z.number(),
+});
+export type CoreSignedStartClaims = z.infer<typeof CoreSignedStartClaims>;
+
+/** Answer of `POST {core}/start` with `Accept: application/json`. */
+export const CoreStartResponse = z.object({
+  client_url: z.url(),
+});
+export type CoreStartResponse = z.infer<typeof CoreStartResponse>;
+
+/** What the core sends an auth plugin's `POST /start_authentication`. */
+export const AuthPluginStartRequest = z.object({
+  attributes: z.array(z.string()),
+  continuation: z.url(),
+  attr_url: z.url().optional(),
+});
+export type AuthPluginStartRequest = z.infer<typeof AuthPluginStartRequest>;
+
+export const AuthPluginStartResponse = z.object({
+  client_url: z.url(),
+});
+export type AuthPluginStartResponse = z.infer<typeof AuthPluginStartResponse>;
+
+// ---------------------------------------------------------------------------
+// Communication plugin API, called by the core (section 2)
+// ---------------------------------------------------------------------------
+
+export const StartCommunicationRequest = z.object({
+  purpose: z.string().min(1),
+  auth_result: z.string().min(1).optional(),
+});
+export type StartCommunicationRequest = z.infer<typeof StartCommunicationRequest>;
+
+export const StartCommunicationResponse = z.object({
+  client_url: z.url(),
+  attr_url: z.url().optional(),
+});
+export type StartCommunicationResponse = z.infer<typeof StartCommunicationResponse>;
+
+// ---------------------------------------------------------------------------
+// The authentication result (section 3)
+// ---------------------------------------------------------------------------
+
+export const RESULT_SUBJECT = 'id-contact-attributes';
+
+/** The wire spelling is `succes`, one s. */
+export const AuthStatus = z.enum(['succes', 'failed']);
+export type AuthStatus = z.infer<typeof AuthStatus>;
+
+/** Decrypted JWE payload: it wraps the signed JWS. */
+export const ResultEnvelope = z.object({
+  njwt: z.string().min(1),
+});
+
+export const Attributes = z.record(z.string(), z.string());
+export type Attributes = z.infer<typeof Attributes>;
+
+/** Claims of the inner JWS. */
+export const ResultClaims = z.object({
+  sub: z.literal(RESULT_SUBJECT),
+  status: AuthStatus,
+  attributes: Attributes.optional(),
+  session_url: z.url().optional(),
+  iat: z.number(),
+  exp: z.number(),
+});
+export type ResultClaims = z.infer<typeof ResultClaims>;
+
+/** What we keep of a verified result: never the token itself. */
+export interface VerifiedResult {
+  status: AuthStatus;
+  attributes: Attributes;
+  sessionUrl?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Our own browser-side interface (backend <-> widget)
+// ---------------------------------------------------------------------------
+
+export const AuthMethodOption = z.object({
+  tag: z.string(),
+  name: z.string(),
+  image_url: z.string(),
+});
+export type AuthMethodOption = z.infer<typeof AuthMethodOption>;
+
+/** `GET /session_options/:purpose` answer. */
+export const SessionOptionsResponse = z.object({
+  purpose: z.string(),
+  auth_methods: z.array(AuthMethodOption),
+});
+export type SessionOptionsResponse = z.infer<typeof SessionOptionsResponse>;
+
+/** `POST /sessions` body. */
+export const CreateSessionRequest = z.object({
+  purpose: z.string().min(1).max(200),
+  auth_method: z.string().min(1).max(200),
+  return_url: z.url().max(2000).optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+/** `POST /sessions` answer (201). */
+export const CreateSessionResponse = z.object({
+  session_id: z.string(),
+  client_url: z.url(),
+  events_url: z.url(),
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** Data of the `result` event on the session stream. */
+export const ResultEvent = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('succes'), attributes: Attributes, session: z.boolean().optional() }),
+  z.object({ status: z.literal('failed') }),
+]);
+export type ResultEvent = z.infer<typeof ResultEvent>;
+
+/** Data of the `state` event on the session stream. */
+export const StateEvent = z.object({ state: z.literal('waiting') });
+
+/** Every error answer of our interface. */
+export const ErrorResponse = z.object({
+  error: z.string(),
+  message: z.string(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
