@@ -7,6 +7,9 @@
  */
 import { z } from 'zod';
 
+/** Only http(s): a `javascript:` URL is a valid URL too, and these end up in browsers. */
+export const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
 // ---------------------------------------------------------------------------
 // Core API (section 1)
 // ---------------------------------------------------------------------------
@@ -29,8 +32,8 @@ export type CoreSessionOptions = z.infer<typeof CoreSessionOptions>;
 export const CoreStartRequest = z.object({
   purpose: z.string().min(1),
   auth_method: z.string().min(1),
-  comm_url: z.url(),
-  attr_url: z.url().optional(),
+  comm_url: HttpUrl,
+  attr_url: HttpUrl.optional(),
 });
 export type CoreStartRequest = z.infer<typeof CoreStartRequest>;
 
@@ -44,20 +47,20 @@ export type CoreSignedStartClaims = z.infer<typeof CoreSignedStartClaims>;
 
 /** Answer of `POST {core}/start` with `Accept: application/json`. */
 export const CoreStartResponse = z.object({
-  client_url: z.url(),
+  client_url: HttpUrl,
 });
 export type CoreStartResponse = z.infer<typeof CoreStartResponse>;
 
 /** What the core sends an auth plugin's `POST /start_authentication`. */
 export const AuthPluginStartRequest = z.object({
   attributes: z.array(z.string()),
-  continuation: z.url(),
-  attr_url: z.url().optional(),
+  continuation: HttpUrl,
+  attr_url: HttpUrl.optional(),
 });
 export type AuthPluginStartRequest = z.infer<typeof AuthPluginStartRequest>;
 
 export const AuthPluginStartResponse = z.object({
-  client_url: z.url(),
+  client_url: HttpUrl,
 });
 export type AuthPluginStartResponse = z.infer<typeof AuthPluginStartResponse>;
 
@@ -72,8 +75,8 @@ export const StartCommunicationRequest = z.object({
 export type StartCommunicationRequest = z.infer<typeof StartCommunicationRequest>;
 
 export const StartCommunicationResponse = z.object({
-  client_url: z.url(),
-  attr_url: z.url().optional(),
+  client_url: HttpUrl,
+  attr_url: HttpUrl.optional(),
 });
 export type StartCommunicationResponse = z.infer<typeof StartCommunicationResponse>;
 
@@ -100,7 +103,7 @@ export const ResultClaims = z.object({
   sub: z.literal(RESULT_SUBJECT),
   status: AuthStatus,
   attributes: Attributes.optional(),
-  session_url: z.url().optional(),
+  session_url: HttpUrl.optional(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -135,15 +138,15 @@ export type SessionOptionsResponse = z.infer<typeof SessionOptionsResponse>;
 export const CreateSessionRequest = z.object({
   purpose: z.string().min(1).max(200),
   auth_method: z.string().min(1).max(200),
-  return_url: z.url().max(2000).optional(),
+  return_url: HttpUrl.max(2000).optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
 /** `POST /sessions` answer (201). */
 export const CreateSessionResponse = z.object({
   session_id: z.string(),
-  client_url: z.url(),
-  events_url: z.url(),
+  client_url: HttpUrl,
+  events_url: HttpUrl,
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 

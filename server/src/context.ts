@@ -1,0 +1,25 @@
+/**
+ * What every route module receives: the validated config and the app's
+ * dependencies (store, core client, logger, clocks), so tests can swap any.
+ */
+import type { Config } from './config.ts';
+import type { CoreClient } from './core-client.ts';
+import type { Logger } from './logger.ts';
+import type { SessionStore } from './store/session-store.ts';
+
+export interface Deps {
+  store: SessionStore;
+  core: CoreClient;
+  logger: Logger;
+  /** Clock for result verification (exp/iat). */
+  now: () => Date;
+  /** Interval of the `: heartbeat` comment on session streams. */
+  heartbeatMs: number;
+  /** How long session options from the core are reused. */
+  optionsCacheMs: number;
+}
+
+export interface AppContext {
+  config: Config;
+  deps: Deps;
+}

@@ -1,0 +1,19 @@
+/** `npm run server`: read the configuration from the environment and serve. */
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { serveApp } from './serve.ts';
+
+try {
+  const config = loadConfig(process.env);
+  const running = await serveApp(createApp(config), { port: config.port, host: config.host });
+  console.log(`id-contact backend listening on ${running.url} (public URL ${config.publicUrl})`);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

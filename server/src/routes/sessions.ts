@@ -1,0 +1,77 @@
+/**
+ * `POST /sessions`: the widget starts authentication during communication.
+ * We make the session and its two unguessable URLs (comm_url for the user's
+ * browser, attr_url for the auth plugin), ask the core to start, and hand the
+ * widget the core's client_url plus a stream URL carrying a capability token.
+ */
+import { Hono } from 'hono';
+import type { AppContext } from '../context.ts';
+import { CoreError } from '../core-client.ts';
+import { errorResponse } from '../errors.ts';
+import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts';
+import { digest, randomSecret } from '../secrets.ts';
+import { PURPOSE_PATTERN } from './session-options.ts';
+
+export function sessionsRoutes({ config, deps }: AppContext): Hono {
+  return new Hono().post('/', async (c) => {
+    const origin = c.req.header('Origin');
+    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
+      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed to start sessions (IDC_ALLOWED_ORIGINS)');
+    }
+
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return errorResponse(c, 400, 'invalid_request', 'body must be JSON: {"purpose","auth_method","return_url"?}');
+    }
+    const parsed = CreateSessionRequest.safeParse(body);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
+      return errorResponse(c, 400, 'invalid_request', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    const { purpose, auth_method: authMethod, return_url: returnUrl } = parsed.data;
+    if (!PURPOSE_PATTERN.test(purpose)) return errorResponse(c, 400, 'invalid_request', 'purpose: invalid');
+    if (returnUrl !== undefined && !config.allowedOrigins.includes(new URL(returnUrl).origin)) {
+      return errorResponse(c, 400, 'invalid_request', 'return_url: must be on an allowed origin');
+    }
+
+    const sessionId = randomSecret();
+    const streamToken = randomSecret();
+    const attrId = randomSecret();
+    const now = Date.now();
+    // The session exists before the core is called: a fast auth plugin may post at once.
+    await deps.store.create({
+      id: sessionId,
+      purpose,
+      authMethod,
+      returnUrl,
+      streamTokenDigest: digest(streamToken),
+      attrIdDigest: digest(attrId),
+      createdAt: now,
+      expiresAt: now + config.sessionTtlSeconds * 1000,
+    });
+
+    let clientUrl: string;
+    try {
+      clientUrl = await deps.core.start({
+        purpose,
+        auth_method: authMethod,
+        comm_url: `${config.publicUrl}/return/${sessionId}`,
+        attr_url: `${config.internalUrl}/attributes/${attrId}`,
+      });
+    } catch (error) {
+      await deps.store.delete(sessionId);
+      if (!(error instanceof CoreError)) throw error;
+      deps.logger.warn('core refused start', { status: error.status });
+      return errorResponse(c, 502, 'core_refused', error.message);
+    }
+
+    const answer: CreateSessionResponse = {
+      session_id: sessionId,
+      client_url: clientUrl,
+      events_url: `${config.publicUrl}/sessions/${sessionId}/events?token=${streamToken}`,
+    };
+    return c.json(answer, 201, { 'Cache-Control': 'no-store' });
+  });
+}

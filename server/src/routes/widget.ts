@@ -1,0 +1,37 @@
+/**
+ * `GET /widget.js` (ES module) and `GET /widget.iife.js` (classic script):
+ * the built `<id-contact-auth>` bundles, loadable from any site. A module
+ * script from another origin is fetched in CORS mode, hence the `*`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { AppContext } from '../context.ts';
+import { errorResponse } from '../errors.ts';
+
+const BUNDLES: Record<string, string> = {
+  'widget.js': 'id-contact-auth.js',
+  'widget.iife.js': 'id-contact-auth.iife.js',
+};
+
+export function widgetRoutes({ config }: AppContext): Hono {
+  const app = new Hono();
+  for (const [route, file] of Object.entries(BUNDLES)) {
+    app.get(`/${route}`, async (c) => {
+      let source: Buffer;
+      try {
+        source = await readFile(join(config.widgetDir, file));
+      } catch {
+        return errorResponse(c, 404, 'widget_not_built', 'the widget bundle is missing: run `npm run build`');
+      }
+      return c.body(new Uint8Array(source), 200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        // Short: the URL is unversioned, and sites should get fixes the same day.
+        'Cache-Control': 'public, max-age=300, stale-while-revalidate=86400',
+      });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,129 @@
+/**
+ * In-memory SessionStore for a single process. Records are keyed by the
+ * digest of their id; each record has one timer that deletes it at its
+ * expiry, so personal data does not outlive the session.
+ */
+import { EventEmitter } from 'node:events';
+import type { VerifiedResult } from '../protocol.ts';
+import { digest } from '../secrets.ts';
+import type { AttachOutcome, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly byAttrId = new Map<string, string>();
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly seenTokens = new Map<string, number>();
+  private readonly changes = new EventEmitter();
+  private readonly tokenSweep: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    // Every open stream subscribes; the default cap of 10 would only warn.
+    this.changes.setMaxListeners(0);
+    this.tokenSweep = setInterval(() => this.sweepTokens(), 60_000);
+    this.tokenSweep.unref();
+  }
+
+  async create(session: SessionRecord): Promise<void> {
+    const key = digest(session.id);
+    this.sessions.set(key, structuredClone(session));
+    if (session.attrIdDigest) this.byAttrId.set(session.attrIdDigest, key);
+    this.scheduleExpiry(key, session.expiresAt);
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    return this.live(digest(id));
+  }
+
+  async getByAttrId(attrId: string): Promise<SessionRecord | undefined> {
+    const key = this.byAttrId.get(digest(attrId));
+    return key === undefined ? undefined : this.live(key);
+  }
+
+  async attachResult(id: string, result: VerifiedResult): Promise<AttachOutcome> {
+    const session = this.liveRecord(digest(id));
+    if (!session) return 'not_found';
+    if (session.result) return 'already_has_result';
+    session.result = structuredClone(result);
+    this.changes.emit(id, { type: 'result' } satisfies SessionChange);
+    return 'attached';
+  }
+
+  async markDelivered(id: string, graceMs: number): Promise<void> {
+    const key = digest(id);
+    const session = this.liveRecord(key);
+    if (!session || session.deliveredAt !== undefined) return;
+    session.deliveredAt = this.now();
+    session.expiresAt = Math.min(session.expiresAt, session.deliveredAt + graceMs);
+    this.scheduleExpiry(key, session.expiresAt);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.remove(digest(id));
+  }
+
+  async claimToken(tokenDigest: string, until: number): Promise<boolean> {
+    const seenUntil = this.seenTokens.get(tokenDigest);
+    if (seenUntil !== undefined && seenUntil > this.now()) return false;
+    this.seenTokens.set(tokenDigest, until);
+    return true;
+  }
+
+  subscribe(id: string, listener: (change: SessionChange) => void): () => void {
+    this.changes.on(id, listener);
+    return () => this.changes.off(id, listener);
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    clearInterval(this.tokenSweep);
+    this.expiryTimers.clear();
+    this.sessions.clear();
+    this.byAttrId.clear();
+    this.seenTokens.clear();
+    this.changes.removeAllListeners();
+  }
+
+  /** Number of sessions held, for tests and metrics. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private live(key: string): SessionRecord | undefined {
+    const session = this.liveRecord(key);
+    // Callers get a copy: only the store's own methods change a record.
+    return session && structuredClone(session);
+  }
+
+  private liveRecord(key: string): SessionRecord | undefined {
+    const session = this.sessions.get(key);
+    if (!session) return undefined;
+    if (session.expiresAt <= this.now()) {
+      this.remove(key);
+      return undefined;
+    }
+    return session;
+  }
+
+  private scheduleExpiry(key: string, expiresAt: number): void {
+    clearTimeout(this.expiryTimers.get(key));
+    // setTimeout caps at ~24.8 days; sessions live minutes.
+    const timer = setTimeout(() => this.remove(key), Math.max(0, expiresAt - this.now()));
+    timer.unref();
+    this.expiryTimers.set(key, timer);
+  }
+
+  private remove(key: string): void {
+    const session = this.sessions.get(key);
+    clearTimeout(this.expiryTimers.get(key));
+    this.expiryTimers.delete(key);
+    if (!session) return;
+    this.sessions.delete(key);
+    if (session.attrIdDigest) this.byAttrId.delete(session.attrIdDigest);
+    this.changes.emit(session.id, { type: 'deleted' } satisfies SessionChange);
+  }
+
+  private sweepTokens(): void {
+    const now = this.now();
+    for (const [tokenDigest, until] of this.seenTokens) if (until <= now) this.seenTokens.delete(tokenDigest);
+  }
+}
