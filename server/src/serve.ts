@@ -5,7 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+
+/** Anything with a fetch handler: a Hono app, or a forwarder to one made later. */
+export interface FetchHandler {
+  fetch(request: Request): Response | Promise<Response>;
+}
 
 export interface RunningServer {
   url: string;
@@ -13,9 +17,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function serveApp(app: Hono, { port = 0, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<RunningServer> {
+export function serveApp(app: FetchHandler, { port = 0, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+    const server = serve({ fetch: (request: Request) => app.fetch(request), port, hostname: host }, (info: AddressInfo) => {
       const address = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${address}:${info.port}`,

@@ -1,0 +1,92 @@
+/**
+ * The whole chain on real loopback ports: the backend (real server), the
+ * stand-in core and the stand-in test auth plugin, with keys made here.
+ */
+import { createApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Deps } from '../../src/context.ts';
+import { serveApp } from '../../src/serve.ts';
+import { MemorySessionStore } from '../../src/store/memory-store.ts';
+import { startCoreStandin, type CoreStandinOptions } from '../../../demo/src/core/standin.ts';
+import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';
+import type { CoreConfig } from '../../../demo/src/core/config.ts';
+import { recordingLogger, SITE_ORIGIN } from './backend.ts';
+import { ecKeyPair, rsaKeyPair, type TestKeyPair } from './keys.ts';
+
+export const TEST_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl' };
+export const START_KID = 'id-contact-widget';
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  deps?: Partial<Deps>;
+  core?: Partial<Omit<CoreStandinOptions, 'config'>>;
+  signedStart?: boolean;
+  keys?: { ours: TestKeyPair; plugin: TestKeyPair; start: TestKeyPair };
+}
+
+export function stackKeys() {
+  return { ours: rsaKeyPair(), plugin: rsaKeyPair(), start: ecKeyPair() };
+}
+
+export async function startStack(options: StackOptions = {}) {
+  const keys = options.keys ?? stackKeys();
+  const plugin = await startAuthPluginStandin({
+    signingKey: keys.plugin.privateKey,
+    encryptionKey: keys.ours.publicKey,
+    testPerson: TEST_PERSON,
+  });
+  const coreConfig: CoreConfig = {
+    purposes: [
+      { tag: 'report_move', attributes: ['bsn', 'fullname'], allowed_auth: ['*'], allowed_comm: ['*'] },
+      { tag: 'personal_question', attributes: ['email'], allowed_auth: ['irma'], allowed_comm: ['*'] },
+    ],
+    auth_methods: [
+      { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: plugin.url },
+      { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: plugin.url },
+    ],
+    comm_methods: [],
+    authonly_request_keys: { [START_KID]: { type: 'EC', key: keys.start.publicPem } },
+  };
+  const core = await startCoreStandin({ config: coreConfig, ...options.core });
+
+  let app: ReturnType<typeof createApp> | undefined;
+  const backend = await serveApp({ fetch: (request) => app!.fetch(request) });
+  const config: Config = loadConfig({
+    IDC_PUBLIC_URL: backend.url,
+    IDC_CORE_URL: core.url,
+    IDC_DECRYPTION_KEY: keys.ours.privatePem,
+    IDC_SIGNATURE_KEYS: keys.plugin.publicPem,
+    IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
+    ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.start.privatePem, IDC_START_KID: START_KID } : {}),
+    ...options.env,
+  });
+  const store = new MemorySessionStore();
+  const logger = recordingLogger();
+  app = createApp(config, { store, logger, ...options.deps });
+
+  return {
+    keys,
+    config,
+    app,
+    store,
+    logger,
+    core,
+    plugin,
+    url: backend.url,
+    async close() {
+      await Promise.all([backend.close(), core.close(), plugin.close()]);
+      await store.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** `POST /sessions` as the widget on the allowed site sends it. */
+export async function createSession(stack: Stack, body: Record<string, unknown> = { purpose: 'report_move', auth_method: 'irma' }) {
+  return fetch(`${stack.url}/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: SITE_ORIGIN },
+    body: JSON.stringify(body),
+  });
+}
