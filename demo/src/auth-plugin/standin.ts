@@ -18,15 +18,15 @@ export interface AuthPluginStandin {
   setSessionFeedbackBehaviour(behaviour: SessionFeedbackBehaviour): void;
 }
 
-export async function startAuthPluginStandin(
-  options: Omit<AuthPluginOptions, 'records'>,
-  serveOptions: ServeOptions = {},
-): Promise<AuthPluginStandin> {
+export type AuthPluginStandinOptions = Omit<AuthPluginOptions, 'records'> & ServeOptions;
+
+export async function startAuthPluginStandin(options: AuthPluginStandinOptions): Promise<AuthPluginStandin> {
   const sessionFeedback: SessionFeedbackCall[] = [];
   const resultDeliveries: ResultDelivery[] = [];
   // A private copy, so the behaviour can change without touching the caller's object.
-  const liveOptions: AuthPluginOptions = { ...options, records: { sessionFeedback, resultDeliveries } };
-  const running = await serve(createAuthPluginApp(liveOptions), serveOptions);
+  const { port, host, ...pluginOptions } = options;
+  const liveOptions: AuthPluginOptions = { ...pluginOptions, records: { sessionFeedback, resultDeliveries } };
+  const running = await serve(createAuthPluginApp(liveOptions), { port, host });
   return {
     url: running.url,
     close: running.close,

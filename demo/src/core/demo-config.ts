@@ -1,0 +1,34 @@
+/**
+ * The demo's core configuration: a Dutch municipality with a few purposes,
+ * Yivi (tag `irma`) and DigiD both served by the one test auth plugin.
+ */
+import type { CoreConfig, RequestKeyConfig } from './config.js';
+
+export interface DemoCoreConfigOptions {
+  /** Base URL of the test auth plugin (serves both `irma` and `digid`). */
+  authPluginUrl: string;
+  /** Base URL of the communication plugin (our backend) for core-initiated sessions. */
+  commPluginUrl: string;
+  /** Keys for signed starts, by starter name. */
+  authonlyRequestKeys?: Record<string, RequestKeyConfig>;
+}
+
+export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig {
+  return {
+    purposes: [
+      { tag: 'report_move', attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['*'], allowed_comm: ['chat'] },
+      { tag: 'personal_question', attributes: ['fullname', 'email'], allowed_auth: ['irma', 'digid'], allowed_comm: ['*'] },
+      // Only DigiD is strong enough here, so `irma` is refused for this purpose.
+      { tag: 'request_permit', attributes: ['bsn', 'fullname', 'address'], allowed_auth: ['digid'], allowed_comm: ['chat', 'call'] },
+    ],
+    auth_methods: [
+      { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: options.authPluginUrl },
+      { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: options.authPluginUrl },
+    ],
+    comm_methods: [
+      { tag: 'chat', name: 'Chatten', image_path: '/static/chat.svg', start: options.commPluginUrl },
+      { tag: 'call', name: 'Bellen', image_path: '/static/phone.svg', start: options.commPluginUrl },
+    ],
+    authonly_request_keys: options.authonlyRequestKeys ?? {},
+  };
+}

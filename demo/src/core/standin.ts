@@ -1,0 +1,20 @@
+/** Runs the stand-in core on a real (by default ephemeral loopback) port. */
+import { serve, type ServeOptions } from '../serve.js';
+import { createCoreApp, type CoreOptions } from './app.js';
+import type { RecordedRequest } from './request-recorder.js';
+
+export interface CoreStandin {
+  url: string;
+  close(): Promise<void>;
+  /** Every request received, in order, including refused ones. */
+  requests: RecordedRequest[];
+}
+
+export type CoreStandinOptions = Omit<CoreOptions, 'requests'> & ServeOptions;
+
+export async function startCoreStandin(options: CoreStandinOptions): Promise<CoreStandin> {
+  const requests: RecordedRequest[] = [];
+  const { port, host, ...coreOptions } = options;
+  const running = await serve(createCoreApp({ ...coreOptions, requests }), { port, host });
+  return { url: running.url, close: running.close, requests };
+}
