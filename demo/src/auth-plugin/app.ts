@@ -5,10 +5,10 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { Hono } from 'hono';
-import { AuthPluginStartRequest, type Attributes, type AuthStatus } from '../../../server/src/protocol.js';
-import { createResultToken } from './result-token.js';
-import { renderLoginPage, renderUnknownLoginPage } from './login-page.js';
-import { appendResultToContinuation, postResultToAttrUrl, RESULT_DELIVERY_TIMEOUT_MS, type ResultDeliveryOutcome } from './deliver-result.js';
+import { AuthPluginStartRequest, type Attributes, type AuthStatus } from '../../../server/src/protocol.ts';
+import { createResultToken } from './result-token.ts';
+import { renderLoginPage, renderUnknownLoginPage } from './login-page.ts';
+import { appendResultToContinuation, postResultToAttrUrl, RESULT_DELIVERY_TIMEOUT_MS, type ResultDeliveryOutcome } from './deliver-result.ts';
 
 export type SessionFeedbackType = 'user_active' | 'logout';
 

@@ -2,8 +2,8 @@
  * The test auth plugin's login page: a plain, accessible HTML page that makes
  * unmistakably clear no real authentication takes place.
  */
-import type { Attributes } from '../../../server/src/protocol.js';
-import { escapeHtml } from './escape-html.js';
+import type { Attributes } from '../../../server/src/protocol.ts';
+import { escapeHtml } from './escape-html.ts';
 
 export interface LoginPageContent {
   /** Path the form posts to, e.g. `/login/<id>`. */

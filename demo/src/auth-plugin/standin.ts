@@ -1,12 +1,12 @@
 /** Runs the test auth plugin stand-in on a real (by default ephemeral loopback) port. */
-import { serve, type ServeOptions } from '../serve.js';
+import { serve, type ServeOptions } from '../serve.ts';
 import {
   createAuthPluginApp,
   type AuthPluginOptions,
   type ResultDelivery,
   type SessionFeedbackBehaviour,
   type SessionFeedbackCall,
-} from './app.js';
+} from './app.ts';
 
 export interface AuthPluginStandin {
   url: string;

@@ -15,13 +15,13 @@ import {
   type AuthPluginStartRequest,
   type CoreSessionOptions,
   type StartCommunicationRequest,
-} from '../../../server/src/protocol.js';
-import { callPlugin, PLUGIN_TIMEOUT_MS } from './call-plugin.js';
-import { resolveCoreConfig, type AuthMethodConfig, type CommMethodConfig, type CoreConfig, type ResolvedCoreConfig, type ResolvedPurpose } from './config.js';
-import { badRequest, CoreError, pluginFailure } from './core-error.js';
-import { CORE_ICONS } from './icons.js';
-import { recordRequests, type RecordedRequest } from './request-recorder.js';
-import { verifySignedStart } from './signed-start.js';
+} from '../../../server/src/protocol.ts';
+import { callPlugin, PLUGIN_TIMEOUT_MS } from './call-plugin.ts';
+import { resolveCoreConfig, type AuthMethodConfig, type CommMethodConfig, type CoreConfig, type ResolvedCoreConfig, type ResolvedPurpose } from './config.ts';
+import { badRequest, CoreError, pluginFailure } from './core-error.ts';
+import { CORE_ICONS } from './icons.ts';
+import { recordRequests, type RecordedRequest } from './request-recorder.ts';
+import { verifySignedStart } from './signed-start.ts';
 
 export interface CoreOptions {
   config: CoreConfig;

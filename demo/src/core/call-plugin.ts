@@ -1,6 +1,6 @@
 /** The core's server-side JSON calls to auth and comm plugins. */
 import type { z } from 'zod';
-import { pluginFailure } from './core-error.js';
+import { pluginFailure } from './core-error.ts';
 
 export const PLUGIN_TIMEOUT_MS = 10_000;
 

@@ -2,7 +2,7 @@
  * The demo's core configuration: a Dutch municipality with a few purposes,
  * Yivi (tag `irma`) and DigiD both served by the one test auth plugin.
  */
-import type { CoreConfig, RequestKeyConfig } from './config.js';
+import type { CoreConfig, RequestKeyConfig } from './config.ts';
 
 export interface DemoCoreConfigOptions {
   /** Base URL of the test auth plugin (serves both `irma` and `digid`). */

@@ -4,9 +4,9 @@
  * `{"request": {...}, "iat", "exp"}`.
  */
 import { errors, jwtVerify } from 'jose';
-import { CoreSignedStartClaims, type CoreStartRequest } from '../../../server/src/protocol.js';
-import { badRequest, CoreError } from './core-error.js';
-import type { RequestVerificationKey } from './config.js';
+import { CoreSignedStartClaims, type CoreStartRequest } from '../../../server/src/protocol.ts';
+import { badRequest, CoreError } from './core-error.ts';
+import type { RequestVerificationKey } from './config.ts';
 
 export async function verifySignedStart(token: string, keys: ReadonlyMap<string, RequestVerificationKey>): Promise<CoreStartRequest> {
   let payload: unknown;

@@ -1,7 +1,7 @@
 /** Runs the stand-in core on a real (by default ephemeral loopback) port. */
-import { serve, type ServeOptions } from '../serve.js';
-import { createCoreApp, type CoreOptions } from './app.js';
-import type { RecordedRequest } from './request-recorder.js';
+import { serve, type ServeOptions } from '../serve.ts';
+import { createCoreApp, type CoreOptions } from './app.ts';
+import type { RecordedRequest } from './request-recorder.ts';
 
 export interface CoreStandin {
   url: string;
