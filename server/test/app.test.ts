@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rsaKeyPair } from './support/keys.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
+
+const ours = rsaKeyPair();
+const plugin = rsaKeyPair();
+
+describe('GET /healthz', () => {
+  it('answers ok', async () => {
+    const response = await testBackend({ ours, plugin }).app.request('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /widget.js and /widget.iife.js', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'idc-widget-'));
+  writeFileSync(join(dir, 'id-contact-auth.js'), 'export class IdContactAuth {}');
+  writeFileSync(join(dir, 'id-contact-auth.iife.js'), '(function(){})();');
+
+  it.each([
+    ['/widget.js', 'export class IdContactAuth {}'],
+    ['/widget.iife.js', '(function(){})();'],
+  ])('serves %s as JavaScript loadable from any origin', async (path, content) => {
+    const { app } = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: dir } });
+    const response = await app.request(path, { headers: { Origin: 'https://any-site.example' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
+    expect(await response.text()).toBe(content);
+  });
+
+  it('says how to build the widget when the bundle is missing', async () => {
+    const { app } = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: join(dir, 'missing') } });
+    const response = await app.request('/widget.js');
+    expect(response.status).toBe(404);
+    expect((await response.json()).message).toContain('npm run build');
+  });
+});
+
+describe('robustness: input never causes a 500', () => {
+  it.each([
+    ['GET', '/session_options/'],
+    ['GET', `/session_options/${'a'.repeat(5000)}`],
+    ['GET', '/session_options/%E0%A4%A'],
+    ['POST', '/sessions', '{"purpose":'],
+    ['POST', '/sessions', '[]'],
+    ['POST', '/sessions', 'null'],
+    ['POST', '/sessions', JSON.stringify({ purpose: 'x'.repeat(300), auth_method: 'irma' })],
+    ['GET', '/sessions/%00/events?token=%FF'],
+    ['GET', '/sessions//events'],
+    ['POST', '/attributes/', 'x'],
+    ['POST', '/attributes/%2e%2e', 'x'],
+    ['POST', '/attributes/x', '\u0000\u0001'],
+    ['GET', '/return/%E0%A4%A?result=%'],
+    ['GET', `/return/x?result=${'a.'.repeat(5)}a`],
+    ['DELETE', '/sessions'],
+    ['PUT', '/attributes/x', 'x'],
+    ['GET', '/nowhere'],
+  ])('%s %s', async (method, path, body?: string) => {
+    const { app } = testBackend({ ours, plugin });
+    const response = await app.request(path, {
+      method,
+      body,
+      headers: body === undefined ? {} : { 'Content-Type': path.startsWith('/attributes') ? 'application/jwt' : 'application/json', Origin: SITE_ORIGIN },
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it('refuses a huge attr_url body without reading it all', async () => {
+    const { app, store } = testBackend({ ours, plugin });
+    const session = await seedSession(store);
+    const response = await app.request(`/attributes/${session.attrId}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/jwt' },
+      body: 'a'.repeat(5 * 1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+  });
+});
