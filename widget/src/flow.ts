@@ -1,0 +1,258 @@
+/**
+ * Runs one authentication: feeds the state machine from the transport and
+ * the browser (popup, navigation, sessionStorage) and does what each state
+ * needs on entry. The element only renders the machine and calls the
+ * actions below from its buttons.
+ */
+import { FINAL, Machine, type Context, type Listener, type StateName, type Via } from './state.js';
+import { createSession, fetchOptions, TransportError, watchSession, type StreamOptions } from './transport.js';
+import type { AuthMethod, Session } from './wire.js';
+
+/** The backend's return page closes a window with this name. */
+export const WINDOW_NAME = 'id-contact-auth';
+const FEATURES = 'popup,width=480,height=720';
+
+export interface FlowConfig {
+  readonly backend: string;
+  readonly purpose: string;
+  readonly mode: 'popup' | 'redirect';
+}
+
+/** The browser, where a test or a later embedding needs another one. */
+export interface FlowSeams {
+  openWindow(url: string): Window | null;
+  navigate(url: string): void;
+  returnUrl(): string;
+  storage(): Storage | undefined;
+  stream?: StreamOptions;
+}
+
+export const browserSeams: FlowSeams = {
+  openWindow: (url) => window.open(url, WINDOW_NAME, FEATURES),
+  navigate: (url) => location.assign(url),
+  returnUrl: () => location.href,
+  storage: () => {
+    try {
+      return sessionStorage;
+    } catch {
+      return undefined; // sandboxed or storage disabled: no resume, still works
+    }
+  },
+};
+
+interface Stored {
+  session: Session;
+  via: Via;
+}
+
+export class AuthFlow {
+  readonly machine: Machine;
+  private loading?: AbortController;
+  private unwatch?: () => void;
+  private popup: Window | null = null;
+  /** Numbers each choice, so a late answer to an abandoned one is dropped. */
+  private attempt = 0;
+
+  constructor(
+    private readonly config: FlowConfig,
+    onChange: Listener,
+    private readonly seams: FlowSeams = browserSeams,
+  ) {
+    this.machine = new Machine((state, ctx, previous, input) => {
+      this.enter(state, ctx);
+      onChange(state, ctx, previous, input);
+    });
+  }
+
+  get state(): StateName {
+    return this.machine.state;
+  }
+  get ctx(): Context {
+    return this.machine.ctx;
+  }
+
+  /** Begins, or picks up a session this page started before it reloaded. */
+  start(): void {
+    const { state, ctx } = this.machine;
+    if (state === 'idle') {
+      const stored = this.recall();
+      if (stored) this.machine.send({ type: 'resume', ...stored });
+      else this.machine.send({ type: 'load' });
+    } else if ((state === 'waiting' || state === 'reconnecting') && ctx.session) {
+      this.watch(ctx.session);
+    } else if (state === 'loading') {
+      this.machine.send({ type: 'load' });
+    }
+  }
+
+  /** Stops all network activity; `start` takes up where it left off. */
+  stop(): void {
+    this.loading?.abort();
+    this.stopWatching();
+  }
+
+  choose(method: AuthMethod): void {
+    if (this.state !== 'choosing') return;
+    // Open the window now, inside the click: after an await browsers block it.
+    const popup = this.config.mode === 'popup' ? this.seams.openWindow('about:blank') : null;
+    const attempt = ++this.attempt;
+    this.machine.send({ type: 'choose', method });
+    createSession(this.config.backend, {
+      purpose: this.config.purpose,
+      auth_method: method.tag,
+      return_url: this.seams.returnUrl(),
+    }).then(
+      (session) => {
+        if (attempt !== this.attempt || this.state !== 'starting') {
+          popup?.close();
+        } else if (this.config.mode === 'redirect') {
+          this.redirect(session);
+        } else if (!popup || popup.closed) {
+          this.machine.send({ type: 'blocked', session });
+        } else {
+          popup.location.href = session.client_url;
+          this.popup = popup;
+          this.begin(session, 'popup');
+        }
+      },
+      (e: unknown) => {
+        popup?.close();
+        if (attempt === this.attempt) this.fail(e);
+      },
+    );
+  }
+
+  /** The user opened the login page through the fallback link. */
+  openedInTab(): void {
+    const { session } = this.ctx;
+    if (this.state === 'blocked' && session) this.begin(session, 'tab');
+  }
+
+  /** The user gave up on a popup and goes to the login page with this window. */
+  continueHere(): void {
+    const { session } = this.ctx;
+    if (this.state === 'blocked' && session) this.redirect(session);
+  }
+
+  reopen(): void {
+    const { session } = this.ctx;
+    if (session) this.popup = this.seams.openWindow(session.client_url) ?? this.popup;
+  }
+
+  cancel(): void {
+    this.attempt++;
+    this.popup?.close();
+    this.popup = null;
+    this.machine.send({ type: 'cancel' });
+  }
+
+  /** Retry after an error, a failure or an expiry: resumes a lost stream, else starts over. */
+  retry(): void {
+    const { session, via } = this.ctx;
+    if (this.state === 'error' && session && via) this.machine.send({ type: 'resume', session, via });
+    else this.machine.send({ type: 'load' });
+  }
+
+  private begin(session: Session, via: Via): void {
+    this.remember({ session, via });
+    this.machine.send({ type: 'started', session, via });
+  }
+
+  private redirect(session: Session): void {
+    this.remember({ session, via: 'redirect' });
+    this.machine.send({ type: 'redirect', session });
+    this.seams.navigate(session.client_url);
+  }
+
+  private fail(e: unknown): void {
+    const error = e instanceof TransportError ? e : new TransportError('error', String(e));
+    this.machine.send({ type: 'fail', code: error.code, message: error.message });
+  }
+
+  /** Effects of entering a state. */
+  private enter(state: StateName, ctx: Context): void {
+    if (state === 'loading') {
+      this.loading?.abort();
+      const controller = (this.loading = new AbortController());
+      const { backend, purpose } = this.config;
+      (purpose
+        ? fetchOptions(backend, purpose, controller.signal)
+        : Promise.reject(new TransportError('unknown_purpose', 'The purpose attribute is missing'))
+      ).then(
+        (methods) => this.machine.send(methods.length ? { type: 'options', methods } : { type: 'noOptions' }),
+        (e: unknown) => controller.signal.aborted || this.fail(e),
+      );
+    } else if (state === 'waiting') {
+      if (!this.unwatch && ctx.session) this.watch(ctx.session);
+    } else if (state === 'error') {
+      this.stopWatching();
+    } else if (FINAL.has(state) || state === 'choosing') {
+      this.stopWatching();
+      this.forget();
+    }
+  }
+
+  private watch(session: Session): void {
+    this.stopWatching();
+    const send = this.machine.send.bind(this.machine);
+    this.unwatch = watchSession(
+      session.events_url,
+      {
+        live: () => send({ type: 'live' }),
+        lost: () => send({ type: 'lost' }),
+        result: (r) => {
+          this.unwatch = undefined;
+          send(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes } : { type: 'failed' });
+        },
+        expired: () => {
+          this.unwatch = undefined;
+          send({ type: 'expired' });
+        },
+        giveUp: (e) => {
+          this.unwatch = undefined;
+          this.fail(e);
+        },
+      },
+      this.seams.stream,
+    );
+  }
+
+  private stopWatching(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  private get key(): string {
+    return `id-contact-auth ${this.config.backend} ${this.config.purpose}`;
+  }
+
+  private remember(stored: Stored): void {
+    try {
+      this.seams.storage()?.setItem(this.key, JSON.stringify(stored));
+    } catch {
+      // full or disabled storage only costs the resume after a reload
+    }
+  }
+
+  private forget(): void {
+    try {
+      this.seams.storage()?.removeItem(this.key);
+    } catch {
+      // as above
+    }
+  }
+
+  private recall(): Stored | undefined {
+    try {
+      const value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null') as Partial<Stored> | null;
+      const s = value?.session;
+      const ok = (v: unknown) => typeof v === 'string';
+      if (s && ok(s.session_id) && ok(s.client_url) && ok(s.events_url) && ['popup', 'tab', 'redirect'].includes(value.via!)) {
+        return value as Stored;
+      }
+    } catch {
+      // unreadable: start afresh
+    }
+    return undefined;
+  }
+}

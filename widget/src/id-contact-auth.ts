@@ -1,0 +1,230 @@
+/**
+ * `<id-contact-auth>`: lets the user pick an authentication method, runs
+ * the login in a popup (or by redirect) and shows the verified result.
+ * Rendering only; the flow (flow.ts) drives the state machine (state.ts).
+ * Registration is in define.ts, so importing this module has no side effects.
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { AuthFlow, WINDOW_NAME } from './flow.js';
+import { format, labelFor, langOf, normalizeLang, stringsFor, type Lang, type Labels, type StringOverrides, type Strings } from './i18n.js';
+import type { Context, StateName } from './state.js';
+import { styles } from './styles.js';
+import type { Attributes } from './wire.js';
+
+export type { StateName } from './state.js';
+export type { StringOverrides, Strings, Lang } from './i18n.js';
+export type { Attributes, AuthMethod } from './wire.js';
+
+export interface IdContactEventMap {
+  'id-contact-state': CustomEvent<{ state: StateName }>;
+  'id-contact-authenticated': CustomEvent<{ sessionId: string; attributes: Attributes }>;
+  'id-contact-failed': CustomEvent<{ sessionId: string }>;
+  'id-contact-error': CustomEvent<{ message: string }>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'id-contact-auth': IdContactAuth;
+  }
+  interface GlobalEventHandlersEventMap extends IdContactEventMap {}
+}
+
+const BUSY: ReadonlySet<StateName> = new Set(['idle', 'loading', 'starting', 'redirecting', 'waiting', 'reconnecting']);
+
+function errorKey(code: string | undefined): keyof Strings {
+  if (code === 'network') return 'errorNetwork';
+  if (code === 'unknown_purpose') return 'errorPurpose';
+  if (code === 'stream') return 'errorStream';
+  return 'error';
+}
+
+export class IdContactAuth extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    purpose: {},
+    backend: {},
+    mode: {},
+    strings: { attribute: false },
+    // The native `lang` property stays; Lit only watches the attribute.
+    langAttribute: { attribute: 'lang' },
+  };
+
+  /**
+   * Backend used when the `backend` attribute is absent: set by define.ts
+   * to the origin the script was loaded from.
+   */
+  static defaultBackend = '';
+
+  /** The purpose (core's name for the subject of the conversation). Required. */
+  declare purpose: string;
+  /** Base URL of the backend; defaults to where the script came from. */
+  declare backend: string | undefined;
+  /** `popup` (default) or `redirect`. */
+  declare mode: 'popup' | 'redirect';
+  /** Per-language overrides of the strings and attribute labels. */
+  declare strings: StringOverrides | undefined;
+  declare langAttribute: string | null | undefined;
+
+  private flow?: AuthFlow;
+  private pageLang?: MutationObserver;
+  private hadFocus = false;
+
+  constructor() {
+    super();
+    this.purpose = '';
+    this.mode = 'popup';
+  }
+
+  /** The current state's name. */
+  get state(): StateName {
+    return this.flow?.state ?? 'idle';
+  }
+
+  /** The language in use: the `lang` attribute, else the page's, else Dutch. */
+  get locale(): Lang {
+    return this.langAttribute ? normalizeLang(this.langAttribute) : langOf(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.pageLang = new MutationObserver(() => this.requestUpdate());
+    this.pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+    this.flow?.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.pageLang?.disconnect();
+    this.flow?.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.flow || changed.has('purpose') || changed.has('backend')) this.restart();
+    this.hadFocus = this.matches(':focus-within');
+  }
+
+  private restart(): void {
+    this.flow?.stop();
+    const backend = this.backend || IdContactAuth.defaultBackend || location.origin;
+    const host = this;
+    const config = {
+      backend,
+      purpose: this.purpose,
+      // read at each choice, so switching mode needs no restart
+      get mode() {
+        return host.mode === 'redirect' ? ('redirect' as const) : ('popup' as const);
+      },
+    };
+    const flow = new AuthFlow(config, (state, ctx) => {
+      if (flow !== this.flow) return;
+      this.requestUpdate();
+      this.announce(state, ctx);
+    });
+    this.flow = flow;
+    if (this.isConnected) flow.start();
+  }
+
+  private announce(state: StateName, ctx: Context): void {
+    this.emit('id-contact-state', { state });
+    const sessionId = ctx.session?.session_id ?? '';
+    if (state === 'success') this.emit('id-contact-authenticated', { sessionId, attributes: { ...ctx.attributes } });
+    if (state === 'failed') this.emit('id-contact-failed', { sessionId });
+    if (state === 'error') this.emit('id-contact-error', { message: ctx.error?.message ?? '' });
+  }
+
+  private emit<K extends keyof IdContactEventMap>(type: K, detail: IdContactEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  protected override updated(): void {
+    // Keep keyboard focus inside when the control that had it was replaced.
+    if (this.hadFocus && !this.shadowRoot!.activeElement) {
+      const target = this.shadowRoot!.querySelector<HTMLElement>('button, a, [part=status]');
+      target?.focus();
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const { text, labels } = stringsFor(this.locale, this.strings);
+    const state = this.state;
+    const ctx = this.flow?.ctx ?? { methods: [] };
+    return html`<div part="container" class="box" data-state=${state}>
+      <p part="status" class="status ${BUSY.has(state) ? 'busy' : ''}" role="status" tabindex="-1">
+        ${this.statusText(state, ctx, text)}
+      </p>
+      ${this.body(state, ctx, text, labels)}
+    </div>`;
+  }
+
+  private statusText(state: StateName, ctx: Context, text: Strings): string {
+    switch (state) {
+      case 'idle':
+      case 'loading':
+        return text.loading;
+      case 'choosing':
+        return text.choose;
+      case 'error':
+        return text[errorKey(ctx.error?.code)];
+      case 'starting':
+        return format(text.starting, { method: ctx.method?.name ?? '' });
+      case 'waiting':
+        return ctx.via === 'redirect' ? text.returned : text.waiting;
+      default:
+        return text[state];
+    }
+  }
+
+  private body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
+    const flow = this.flow!;
+    const button = (label: string, action: () => void, primary = false) =>
+      html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`;
+    const retry = button(text.retry, () => flow.retry(), true);
+    const cancel = button(text.cancel, () => flow.cancel());
+    const actions = (...items: unknown[]) => html`<div part="actions" class="actions">${items}</div>`;
+
+    switch (state) {
+      case 'choosing':
+        return html`<ul part="methods" aria-label=${text.methods}>
+          ${ctx.methods.map(
+            (m) =>
+              html`<li>
+                <button part="method" type="button" data-tag=${m.tag} @click=${() => flow.choose(m)}>
+                  <img part="method-icon" src=${m.image_url} alt="" />
+                  <span part="method-name">${m.name}</span>
+                </button>
+              </li>`,
+          )}
+        </ul>`;
+      case 'loading':
+      case 'empty':
+      case 'error':
+      case 'failed':
+        return actions(retry);
+      case 'expired':
+        return actions(button(text.startOver, () => flow.retry(), true));
+      case 'starting':
+      case 'reconnecting':
+        return actions(cancel);
+      case 'blocked':
+        return actions(
+          html`<a part="link" href=${ctx.session!.client_url} target=${WINDOW_NAME} @click=${() => flow.openedInTab()}
+            >${text.openTab}</a
+          >`,
+          button(text.continueHere, () => flow.continueHere(), true),
+          cancel,
+        );
+      case 'waiting':
+        return actions(ctx.via === 'redirect' ? nothing : button(text.reopen, () => flow.reopen(), true), cancel);
+      case 'success':
+        return html`<dl part="result" aria-label=${text.attributes}>
+          ${Object.entries(ctx.attributes ?? {}).map(
+            ([tag, value]) =>
+              html`<dt part="attribute-label">${labelFor(labels, tag)}</dt>
+                <dd part="attribute-value">${value}</dd>`,
+          )}
+        </dl>`;
+      default:
+        return nothing;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The widget's states and transitions, in one declarative table.
+ *
+ * `Machine.send` is the only way to change state. It is synchronous: an input
+ * the current state does not list is ignored (late answers after a cancel,
+ * double clicks), so effects can fire and forget. To add a state, add a row
+ * to `TABLE` and, if it carries data, a case to `reduce`.
+ */
+import type { Attributes, AuthMethod, Session } from './wire.js';
+
+/** How the user reaches the login page of a running session. */
+export type Via = 'popup' | 'tab' | 'redirect';
+
+export type Input =
+  | { type: 'load' }
+  | { type: 'options'; methods: AuthMethod[] }
+  | { type: 'noOptions' }
+  | { type: 'fail'; code: string; message: string }
+  | { type: 'choose'; method: AuthMethod }
+  | { type: 'blocked'; session: Session }
+  | { type: 'started'; session: Session; via: Via }
+  | { type: 'redirect'; session: Session }
+  | { type: 'resume'; session: Session; via: Via }
+  | { type: 'lost' }
+  | { type: 'live' }
+  | { type: 'succeeded'; attributes: Attributes }
+  | { type: 'failed' }
+  | { type: 'expired' }
+  | { type: 'cancel' };
+
+export type InputType = Input['type'];
+
+export const TABLE = {
+  idle: { load: 'loading', resume: 'waiting' },
+  loading: { load: 'loading', options: 'choosing', noOptions: 'empty', fail: 'error' },
+  choosing: { load: 'loading', choose: 'starting' },
+  empty: { load: 'loading' },
+  error: { load: 'loading', resume: 'waiting' },
+  starting: { started: 'waiting', blocked: 'blocked', redirect: 'redirecting', fail: 'error', cancel: 'choosing' },
+  blocked: { started: 'waiting', redirect: 'redirecting', cancel: 'choosing' },
+  redirecting: { fail: 'error' },
+  waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
+  reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
+  success: {},
+  failed: { load: 'loading' },
+  expired: { load: 'loading' },
+} as const satisfies Record<string, Partial<Record<InputType, string>>>;
+
+export type StateName = keyof typeof TABLE;
+
+/** States after which the session is over: its stream is closed, its record dropped. */
+export const FINAL: ReadonlySet<StateName> = new Set(['success', 'failed', 'expired']);
+
+export interface Context {
+  methods: AuthMethod[];
+  method?: AuthMethod;
+  session?: Session;
+  via?: Via;
+  attributes?: Attributes;
+  error?: { code: string; message: string };
+}
+
+/** The data an input brings; everything not mentioned is kept. */
+function reduce(ctx: Context, input: Input): Context {
+  switch (input.type) {
+    case 'load':
+      return { methods: ctx.methods };
+    case 'options':
+      return { ...ctx, methods: input.methods };
+    case 'fail':
+      return { ...ctx, error: { code: input.code, message: input.message } };
+    case 'choose':
+      return { ...ctx, method: input.method, error: undefined };
+    case 'blocked':
+    case 'redirect':
+      return { ...ctx, session: input.session };
+    case 'started':
+    case 'resume':
+      return { ...ctx, session: input.session, via: input.via, error: undefined };
+    case 'succeeded':
+      return { ...ctx, attributes: input.attributes };
+    case 'cancel':
+      return { methods: ctx.methods };
+    default:
+      return ctx;
+  }
+}
+
+export function next(state: StateName, type: InputType): StateName | undefined {
+  return (TABLE[state] as Partial<Record<InputType, StateName>>)[type];
+}
+
+export type Listener = (state: StateName, ctx: Context, previous: StateName, input: Input) => void;
+
+export class Machine {
+  state: StateName = 'idle';
+  ctx: Context = { methods: [] };
+
+  constructor(private readonly listener: Listener) {}
+
+  /** Applies an input; returns whether the current state accepted it. */
+  send(input: Input): boolean {
+    const target = next(this.state, input.type);
+    if (!target) return false;
+    const previous = this.state;
+    this.ctx = reduce(this.ctx, input);
+    this.state = target;
+    this.listener(target, this.ctx, previous, input);
+    return true;
+  }
+}

@@ -1,0 +1,90 @@
+import { expect } from '@open-wc/testing';
+import { FINAL, Machine, TABLE, next, type Input, type StateName } from '../src/state.js';
+
+const method = { tag: 'irma', name: 'Yivi', image_url: 'https://core.example/irma.svg' };
+const session = { session_id: 's1', client_url: 'https://auth.example/login/1', events_url: 'https://idc.example/e?token=t' };
+
+function recorder() {
+  const seen: StateName[] = [];
+  const machine = new Machine((state) => seen.push(state));
+  return { machine, seen };
+}
+
+describe('state table', () => {
+  it('every target is a state in the table', () => {
+    for (const row of Object.values(TABLE)) {
+      for (const target of Object.values(row)) expect(TABLE).to.have.property(target as string);
+    }
+  });
+
+  it('final states accept no session input: only starting over', () => {
+    for (const state of FINAL) {
+      expect(Object.keys(TABLE[state]).filter((input) => input !== 'load')).to.deep.equal([]);
+    }
+  });
+
+  it('runs the popup flow from idle to success, carrying the data along', () => {
+    const { machine, seen } = recorder();
+    const inputs: Input[] = [
+      { type: 'load' },
+      { type: 'options', methods: [method] },
+      { type: 'choose', method },
+      { type: 'started', session, via: 'popup' },
+      { type: 'lost' },
+      { type: 'live' },
+      { type: 'succeeded', attributes: { email: 'a@b.nl' } },
+    ];
+    for (const input of inputs) expect(machine.send(input), input.type).to.equal(true);
+    expect(seen).to.deep.equal(['loading', 'choosing', 'starting', 'waiting', 'reconnecting', 'waiting', 'success']);
+    expect(machine.ctx.session).to.equal(session);
+    expect(machine.ctx.method).to.equal(method);
+    expect(machine.ctx.attributes).to.deep.equal({ email: 'a@b.nl' });
+  });
+
+  it('ignores inputs the current state does not list, without notifying', () => {
+    const { machine, seen } = recorder();
+    expect(machine.send({ type: 'succeeded', attributes: {} })).to.equal(false);
+    expect(machine.send({ type: 'cancel' })).to.equal(false);
+    expect(machine.state).to.equal('idle');
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('sends an empty method list to the empty state and errors to error', () => {
+    expect(next('loading', 'noOptions')).to.equal('empty');
+    expect(next('loading', 'fail')).to.equal('error');
+    expect(next('empty', 'load')).to.equal('loading');
+  });
+
+  it('cancel returns to the chooser and forgets the session, keeping the methods', () => {
+    const { machine } = recorder();
+    machine.send({ type: 'load' });
+    machine.send({ type: 'options', methods: [method] });
+    machine.send({ type: 'choose', method });
+    machine.send({ type: 'started', session, via: 'popup' });
+    machine.send({ type: 'cancel' });
+    expect(machine.state).to.equal('choosing');
+    expect(machine.ctx).to.deep.equal({ methods: [method] });
+  });
+
+  it('a blocked popup can go on in a tab or by redirect', () => {
+    expect(next('blocked', 'started')).to.equal('waiting');
+    expect(next('blocked', 'redirect')).to.equal('redirecting');
+  });
+
+  it('a failure keeps its code and message; a new load clears them', () => {
+    const { machine } = recorder();
+    machine.send({ type: 'load' });
+    machine.send({ type: 'fail', code: 'network', message: 'down' });
+    expect(machine.state).to.equal('error');
+    expect(machine.ctx.error).to.deep.equal({ code: 'network', message: 'down' });
+    machine.send({ type: 'load' });
+    expect(machine.ctx.error).to.equal(undefined);
+  });
+
+  it('a session picked up after a reload goes straight to waiting', () => {
+    const { machine } = recorder();
+    expect(machine.send({ type: 'resume', session, via: 'redirect' })).to.equal(true);
+    expect(machine.state).to.equal('waiting');
+    expect(machine.ctx.via).to.equal('redirect');
+  });
+});

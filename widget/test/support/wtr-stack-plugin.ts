@@ -1,0 +1,63 @@
+/**
+ * Web Test Runner plugin: starts the stack (stack.ts) with the test server
+ * and offers the browser tests a few commands through executeServerCommand:
+ *
+ * - `idc-stack`: the stack's URLs;
+ * - `idc-core-down` `{down}`: make the backend's core calls fail, or work again;
+ * - `idc-login` `{outcome}`: click `succes` or `failed` on the auth plugin's
+ *   login page, wherever it is open (popup, tab, or the page itself), as the
+ *   user would; resolves once that page has navigated on;
+ * - `idc-pages`: the URLs of all open pages, to see popups come and go.
+ */
+import type { TestRunnerPlugin } from '@web/test-runner-core';
+import type { Frame, Page } from 'puppeteer-core';
+import { startStack, type Stack } from './stack.ts';
+
+interface PuppeteerLauncher {
+  getPage(sessionId: string): Page;
+}
+
+export function stackPlugin(): TestRunnerPlugin {
+  let stack: Stack | undefined;
+
+  const pagesOf = (session: { id: string; browser: unknown }) =>
+    (session.browser as PuppeteerLauncher).getPage(session.id).browserContext().pages();
+
+  const loginFrame = async (session: { id: string; browser: unknown }): Promise<Frame | undefined> => {
+    const prefix = `${stack!.info.plugin}/login/`;
+    for (const page of await pagesOf(session)) {
+      const frame = page.frames().find((f) => f.url().startsWith(prefix));
+      if (frame) return frame;
+    }
+    return undefined;
+  };
+
+  return {
+    name: 'idc-stack',
+    async serverStart({ config }) {
+      const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+      stack = await startStack(origins);
+    },
+    async serverStop() {
+      await stack?.close();
+    },
+    async executeCommand({ command, payload, session }) {
+      if (command === 'idc-stack') return stack!.info;
+      if (command === 'idc-core-down') {
+        stack!.setCoreDown(Boolean((payload as { down: boolean }).down));
+        return true;
+      }
+      if (command === 'idc-pages') return (await pagesOf(session)).map((p) => p.url());
+      if (command === 'idc-login') {
+        const outcome = (payload as { outcome: 'succes' | 'failed' }).outcome;
+        let frame: Frame | undefined;
+        for (let i = 0; i < 100 && !(frame = await loginFrame(session)); i++) await new Promise((r) => setTimeout(r, 50));
+        if (!frame) throw new Error('no login page is open');
+        await frame.waitForSelector(`button[value="${outcome}"]`);
+        await Promise.all([frame.waitForNavigation().catch(() => undefined), frame.click(`button[value="${outcome}"]`)]);
+        return true;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Type-level check, run by `npm run typecheck`: the widget's own wire types
+ * (widget/src/wire.ts) must stay interchangeable with the backend's schemas.
+ */
+import type * as Server from '../../server/src/protocol.ts';
+import type * as Widget from '../src/wire.ts';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const checks: [
+  Same<Widget.AuthMethod, Server.AuthMethodOption>,
+  Same<Widget.SessionOptions, Server.SessionOptionsResponse>,
+  Same<Widget.Session, Server.CreateSessionResponse>,
+  Same<Widget.Attributes, Server.Attributes>,
+  Same<Widget.ErrorBody, Server.ErrorResponse>,
+  // The server may add fields to a result event; the widget reads what it knows.
+  Server.ResultEvent extends Widget.ResultEvent ? true : false,
+] = [true, true, true, true, true, true];
+export default checks;
