@@ -32,6 +32,8 @@ export interface Config {
   startSigning?: { key: KeyObject; kid: string };
   allowedOrigins: string[];
   sessionTtlSeconds: number;
+  /** Whether to give the core an attr_url; without one, results come as `?result=` on the user's URL. */
+  useAttrUrl: boolean;
   /** How long a delivered result stays available to a reconnecting stream. */
   resultGraceSeconds: number;
   /** Where to find the built widget bundles served at /widget.js. */
@@ -76,6 +78,7 @@ const EnvSchema = z.object({
     .pipe(z.array(origin)),
   IDC_SESSION_TTL_SECONDS: seconds(900),
   IDC_RESULT_GRACE_SECONDS: seconds(60),
+  IDC_USE_ATTR_URL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   IDC_WIDGET_DIR: z.string().min(1).default(new URL('../../dist/widget', import.meta.url).pathname),
 });
 
@@ -152,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     startSigning: startKey && vars.IDC_START_KID ? { key: startKey, kid: vars.IDC_START_KID } : undefined,
     allowedOrigins: vars.IDC_ALLOWED_ORIGINS,
     sessionTtlSeconds: vars.IDC_SESSION_TTL_SECONDS,
+    useAttrUrl: vars.IDC_USE_ATTR_URL === 'true',
     resultGraceSeconds: vars.IDC_RESULT_GRACE_SECONDS,
     widgetDir: vars.IDC_WIDGET_DIR,
   };

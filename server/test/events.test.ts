@@ -95,6 +95,21 @@ describe('GET /sessions/:id/events', () => {
     expect(JSON.parse(result!.data!)).toEqual({ status: 'failed' });
   });
 
+  it('takes the result from ?result= on the comm_url when there is no attr_url', async () => {
+    stack = await startStack({ keys, env: { IDC_USE_ATTR_URL: 'false' } });
+    const session = await (await createSession(stack)).json();
+    const stream = await open(session.events_url);
+    await stream.next();
+    const landing = await logInAtPlugin(session.client_url);
+    const returnUrl = landing.headers.get('location')!;
+    expect(returnUrl).toMatch(new RegExp(`^${stack.url}/return/${session.session_id}\\?result=`));
+    expect(stack.plugin.resultDeliveries).toHaveLength(0);
+    // The browser follows the redirect: the return page verifies and attaches the result.
+    expect((await fetch(returnUrl)).status).toBe(200);
+    const result = await stream.next();
+    expect(JSON.parse(result!.data!)).toEqual({ status: 'succes', attributes: { bsn: TEST_PERSON.bsn, fullname: TEST_PERSON.fullname } });
+  });
+
   it('sends a result that arrived before the stream opened on connect', async () => {
     const session = await start();
     expect((await postResult(session.attrUrl, await token())).status).toBe(200);

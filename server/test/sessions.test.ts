@@ -148,6 +148,14 @@ describe('POST /sessions', () => {
     expect(sent.comm_url).toBe(`${stack.url}/return/${body.session_id}`);
   });
 
+  it('leaves attr_url out when IDC_USE_ATTR_URL=false, so the result comes back on the comm_url', async () => {
+    stack = await startStack({ keys, env: { IDC_USE_ATTR_URL: 'false' } });
+    const body = await (await createSession(stack)).json();
+    const sent = stack.core.requests.find((request) => request.path === '/start')!.body as Record<string, string>;
+    expect(sent).not.toHaveProperty('attr_url');
+    expect(sent.comm_url).toBe(`${stack.url}/return/${body.session_id}`);
+  });
+
   it('uses the signed application/jwt form when a start key is configured', async () => {
     stack = await startStack({ keys, signedStart: true, core: { rejectPlainStart: true } });
     const response = await createSession(stack);

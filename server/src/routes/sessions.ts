@@ -38,7 +38,7 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
 
     const sessionId = randomSecret();
     const streamToken = randomSecret();
-    const attrId = randomSecret();
+    const attrId = config.useAttrUrl ? randomSecret() : undefined;
     const now = Date.now();
     // The session exists before the core is called: a fast auth plugin may post at once.
     await deps.store.create({
@@ -47,7 +47,7 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
       authMethod,
       returnUrl,
       streamTokenDigest: digest(streamToken),
-      attrIdDigest: digest(attrId),
+      attrIdDigest: attrId && digest(attrId),
       createdAt: now,
       expiresAt: now + config.sessionTtlSeconds * 1000,
     });
@@ -58,7 +58,7 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
         purpose,
         auth_method: authMethod,
         comm_url: `${config.publicUrl}/return/${sessionId}`,
-        attr_url: `${config.internalUrl}/attributes/${attrId}`,
+        ...(attrId ? { attr_url: `${config.internalUrl}/attributes/${attrId}` } : {}),
       });
     } catch (error) {
       await deps.store.delete(sessionId);

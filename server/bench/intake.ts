@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: how many results per second the attr_url intake verifies
+ * (real HTTP on loopback, through the whole route), next to the bare
+ * decrypt+verify rate in the same run. Prints figures; asserts nothing.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { cpus } from 'node:os';
+import { createApp } from '../src/app.ts';
+import { verifyAuthResult } from '../src/auth-result.ts';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/logger.ts';
+import { digest, randomSecret } from '../src/secrets.ts';
+import { serveApp } from '../src/serve.ts';
+import { MemorySessionStore } from '../src/store/memory-store.ts';
+import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function pem(kind: 'rsa' | 'ec') {
+  const pair = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    ...pair,
+    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+async function makeTokens(ours: ReturnType<typeof pem>, plugin: ReturnType<typeof pem>, count: number) {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    tokens.push(
+      await createResultToken(
+        { status: 'succes', attributes: { bsn: String(100000000 + i), fullname: 'Test Persoon', email: `t${i}@example.nl` } },
+        { signingKey: plugin.privateKey, encryptionKey: ours.publicKey },
+      ),
+    );
+  }
+  return tokens;
+}
+
+async function bench(label: string, kind: 'rsa' | 'ec') {
+  const ours = pem(kind);
+  const plugin = pem(kind);
+  const tokens = await makeTokens(ours, plugin, COUNT);
+  const keys = { decryptionKey: ours.privateKey, signatureKeys: [plugin.publicKey] };
+
+  // Warm up both paths, then measure bare verification sequentially (it is CPU-bound).
+  for (const token of tokens.slice(0, 50)) await verifyAuthResult(token, keys);
+  let started = performance.now();
+  for (const token of tokens) await verifyAuthResult(token, keys);
+  const bareRate = COUNT / ((performance.now() - started) / 1000);
+
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = await serveApp({ fetch: (request) => app!.fetch(request) });
+  const config = loadConfig({
+    IDC_PUBLIC_URL: server.url,
+    IDC_CORE_URL: 'http://127.0.0.1:9',
+    IDC_DECRYPTION_KEY: ours.privatePem,
+    IDC_SIGNATURE_KEYS: plugin.publicPem,
+  });
+  const store = new MemorySessionStore();
+  app = createApp(config, { store, logger: silentLogger });
+  const attrIds: string[] = [];
+  for (let i = 0; i < COUNT; i += 1) {
+    const attrId = randomSecret();
+    attrIds.push(attrId);
+    await store.create({
+      id: randomSecret(),
+      purpose: 'report_move',
+      streamTokenDigest: digest(randomSecret()),
+      attrIdDigest: digest(attrId),
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 600_000,
+    });
+  }
+
+  let next = 0;
+  let accepted = 0;
+  started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < COUNT) {
+        const i = next++;
+        const response = await fetch(`${server.url}/attributes/${attrIds[i]}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/jwt' },
+          body: tokens[i],
+        });
+        if (response.status === 200) accepted += 1;
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  const httpRate = accepted / ((performance.now() - started) / 1000);
+  await server.close();
+  await store.close();
+
+  console.log(
+    `${label.padEnd(34)} bare decrypt+verify ${bareRate.toFixed(0).padStart(6)}/s   POST /attributes ${httpRate.toFixed(0).padStart(6)}/s   (${((httpRate / bareRate) * 100).toFixed(0)}% of bare, ${accepted}/${COUNT} accepted)`,
+  );
+}
+
+console.log(`Result intake benchmark: ${COUNT} distinct results each, ${CONCURRENCY} concurrent HTTP clients, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`);
+await bench('RSA-2048 (RSA-OAEP + RS256)', 'rsa');
+await bench('EC P-256 (ECDH-ES + ES256)', 'ec');
