@@ -1,0 +1,77 @@
+/**
+ * `npm test`: every suite, one after the other, then one closing line
+ * `N passed, N failed` with the totals (CI counts that line).
+ *
+ * Suites: the Node side (vitest: backend, stand-ins), the widget in real
+ * Chromium (web-test-runner), and the end-to-end demo flows (vitest +
+ * playwright-core). The widget bundle is built first: the e2e suite loads it
+ * from the backend like a website would.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Outcome {
+  passed: number;
+  failed: number;
+  exitCode: number;
+}
+
+const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+
+function run(command: string, args: string[]): Promise<{ exitCode: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
+      output += chunk.toString();
+      to.write(chunk);
+    };
+    child.stdout.on('data', (chunk: Buffer) => forward(chunk, process.stdout));
+    child.stderr.on('data', (chunk: Buffer) => forward(chunk, process.stderr));
+    child.on('close', (code) => resolve({ exitCode: code ?? 1, output }));
+  });
+}
+
+/** vitest with a JSON report next to the usual output, so counts are exact. */
+async function vitest(label: string, args: string[]): Promise<Outcome> {
+  const report = join(mkdtempSync(join(tmpdir(), 'idc-tests-')), `${label}.json`);
+  const { exitCode } = await run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  if (!existsSync(report)) return { passed: 0, failed: 1, exitCode: exitCode || 1 };
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  return { passed: json.numPassedTests, failed: json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0), exitCode };
+}
+
+/** web-test-runner prints `N passed, N failed`; the last such line is the total. */
+async function webTestRunner(): Promise<Outcome> {
+  const { exitCode, output } = await run('npm', ['run', '--silent', 'test:widget']);
+  const matches = [...output.matchAll(/(\d+) passed, (\d+) failed/g)];
+  const last = matches.at(-1);
+  if (!last) return { passed: 0, failed: 1, exitCode: exitCode || 1 };
+  return { passed: Number(last[1]), failed: Number(last[2]), exitCode };
+}
+
+const outcomes: Array<[string, Outcome]> = [];
+
+if (scripts['build:widget']) {
+  const build = await run('npm', ['run', '--silent', 'build:widget']);
+  if (build.exitCode !== 0) outcomes.push(['widget build', { passed: 0, failed: 1, exitCode: build.exitCode }]);
+}
+outcomes.push(['node (server, stand-ins)', await vitest('node', [])]);
+if (scripts['test:widget']) outcomes.push(['widget (Chromium)', await webTestRunner()]);
+if (existsSync('vitest.e2e.config.ts')) outcomes.push(['end-to-end (Chromium)', await vitest('e2e', ['-c', 'vitest.e2e.config.ts'])]);
+
+let passed = 0;
+let failed = 0;
+console.log('\nSuites:');
+for (const [label, outcome] of outcomes) {
+  passed += outcome.passed;
+  // A suite that exits non-zero without a counted failure still fails the run.
+  const extra = outcome.exitCode !== 0 && outcome.failed === 0 ? 1 : 0;
+  failed += outcome.failed + extra;
+  console.log(`  ${label.padEnd(28)} ${outcome.passed} passed, ${outcome.failed + extra} failed`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
