@@ -1,7 +1,11 @@
-/** `npm run server`: read the configuration from the environment and serve. */
+/** `npm run server`: read the configuration from the environment (and `.env`, if there is one) and serve. */
+import { existsSync } from 'node:fs';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { serveApp } from './serve.ts';
+
+// Variables already in the environment win over the file.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 try {
   const config = loadConfig(process.env);
