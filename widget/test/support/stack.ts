@@ -13,7 +13,15 @@ import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts
 import { startCoreStandin } from '../../../demo/src/core/standin.ts';
 import type { CoreConfig } from '../../../demo/src/core/config.ts';
 
-export const TEST_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl', shoe_size: '42' };
+export const TEST_PERSON = {
+  bsn: '999993653',
+  fullname: 'Sanne de Vries',
+  email: 'sanne@example.nl',
+  // Not a known tag: shown under its raw name.
+  shoe_size: '42',
+  // Must come out as text, not markup.
+  remark: '<b>not bold</b><img src=x onerror="window.__idcPwned=2">',
+};
 
 /** A method name that would run script if anything rendered it as HTML. */
 export const HOSTILE_NAME = '<img src=x onerror="window.__idcPwned=1"><b>Bold</b>';
@@ -37,10 +45,14 @@ export interface StackInfo {
   plugin: string;
 }
 
+/** `down`: the backend's core calls fail as if the core were unreachable; `hang`: they wait until the mode changes. */
+export type CoreMode = 'up' | 'down' | 'hang';
+
 export interface Stack {
   info: StackInfo;
-  /** While down, the backend's core calls fail as if the core were unreachable. */
-  setCoreDown(down: boolean): void;
+  setCoreMode(mode: CoreMode): void;
+  /** Cuts every open connection to the backends, event streams included. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +67,7 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
   const method = (tag: string, name: string) => ({ tag, name, image_path: `/static/${tag}.svg`, start: plugin.url });
   const coreConfig: CoreConfig = {
     purposes: [
-      { tag: 'report_move', attributes: ['bsn', 'fullname', 'email', 'shoe_size'], allowed_auth: ['irma', 'digid'], allowed_comm: [] },
+      { tag: 'report_move', attributes: ['bsn', 'fullname', 'email', 'shoe_size', 'remark'], allowed_auth: ['irma', 'digid'], allowed_comm: [] },
       { tag: 'no_methods', attributes: ['email'], allowed_auth: [], allowed_comm: [] },
       { tag: 'hostile_names', attributes: ['email'], allowed_auth: ['hostile'], allowed_comm: [] },
     ],
@@ -64,7 +76,12 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
   };
   const core = await startCoreStandin({ config: coreConfig });
 
-  let coreDown = false;
+  let mode: CoreMode = 'up';
+  const whenUp = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let waited = 0; mode === 'hang' && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    if (mode !== 'up') throw new CoreError('the ID Contact core is unreachable');
+    return call();
+  };
   const backendFor = async (ttlSeconds: number) => {
     let app: ReturnType<typeof createApp> | undefined;
     const running = await serveApp({ fetch: (request) => app!.fetch(request) });
@@ -78,8 +95,8 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
     });
     const real = createCoreClient(config);
     const switchable: CoreClient = {
-      sessionOptions: (purpose) => (coreDown ? Promise.reject(new CoreError('the ID Contact core is unreachable')) : real.sessionOptions(purpose)),
-      start: (request) => (coreDown ? Promise.reject(new CoreError('the ID Contact core is unreachable')) : real.start(request)),
+      sessionOptions: (purpose) => whenUp(() => real.sessionOptions(purpose)),
+      start: (request) => whenUp(() => real.start(request)),
     };
     const quiet = { info() {}, warn() {}, error() {} };
     app = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0 });
@@ -90,8 +107,12 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
 
   return {
     info: { backend: backend.url, shortBackend: shortBackend.url, core: core.url, plugin: plugin.url },
-    setCoreDown(down) {
-      coreDown = down;
+    setCoreMode(next) {
+      mode = next;
+    },
+    dropConnections() {
+      backend.server.closeAllConnections();
+      shortBackend.server.closeAllConnections();
     },
     async close() {
       await Promise.all([backend.close(), shortBackend.close(), core.close(), plugin.close()]);

@@ -3,7 +3,10 @@
  * and offers the browser tests a few commands through executeServerCommand:
  *
  * - `idc-stack`: the stack's URLs;
- * - `idc-core-down` `{down}`: make the backend's core calls fail, or work again;
+ * - `idc-core` `{mode}`: `down` makes the backend's core calls fail, `hang`
+ *   holds them until the mode changes, `up` is normal;
+ * - `idc-drop`: cut all connections to the backends (event streams too);
+ * - `idc-close-popups`: close every page but the test page;
  * - `idc-login` `{outcome}`: click `succes` or `failed` on the auth plugin's
  *   login page, wherever it is open (popup, tab, or the page itself), as the
  *   user would; resolves once that page has navigated on;
@@ -11,7 +14,7 @@
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Frame, Page } from 'puppeteer-core';
-import { startStack, type Stack } from './stack.ts';
+import { startStack, type CoreMode, type Stack } from './stack.ts';
 
 interface PuppeteerLauncher {
   getPage(sessionId: string): Page;
@@ -26,7 +29,7 @@ export function stackPlugin(): TestRunnerPlugin {
   const loginFrame = async (session: { id: string; browser: unknown }): Promise<Frame | undefined> => {
     const prefix = `${stack!.info.plugin}/login/`;
     for (const page of await pagesOf(session)) {
-      const frame = page.frames().find((f) => f.url().startsWith(prefix));
+      const frame = page.isClosed() ? undefined : page.frames().find((f) => f.url().startsWith(prefix));
       if (frame) return frame;
     }
     return undefined;
@@ -43,11 +46,20 @@ export function stackPlugin(): TestRunnerPlugin {
     },
     async executeCommand({ command, payload, session }) {
       if (command === 'idc-stack') return stack!.info;
-      if (command === 'idc-core-down') {
-        stack!.setCoreDown(Boolean((payload as { down: boolean }).down));
+      if (command === 'idc-core') {
+        stack!.setCoreMode((payload as { mode: CoreMode }).mode);
         return true;
       }
-      if (command === 'idc-pages') return (await pagesOf(session)).map((p) => p.url());
+      if (command === 'idc-drop') {
+        stack!.dropConnections();
+        return true;
+      }
+      if (command === 'idc-close-popups') {
+        const mine = (session.browser as unknown as PuppeteerLauncher).getPage(session.id);
+        for (const page of await pagesOf(session)) if (page !== mine) await page.close().catch(() => undefined); // it may have closed itself meanwhile
+        return true;
+      }
+      if (command === 'idc-pages') return (await pagesOf(session)).map((p) => p.target().url());
       if (command === 'idc-login') {
         const outcome = (payload as { outcome: 'succes' | 'failed' }).outcome;
         let frame: Frame | undefined;

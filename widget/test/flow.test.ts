@@ -1,0 +1,221 @@
+/**
+ * The whole flow in Chromium against the real backend, stand-in core and test
+ * auth plugin (started by the wtr stack plugin). Logins are completed by
+ * clicking the auth plugin's own login page, wherever the widget opened it.
+ */
+import { expect } from '@open-wc/testing';
+import type { IdContactAuth } from '../src/id-contact-auth.js';
+import {
+  button,
+  cleanUp,
+  coreMode,
+  dropConnections,
+  login,
+  methodButton,
+  mount,
+  openPages,
+  part,
+  parts,
+  press,
+  stack,
+  statusText,
+  waitFor,
+  waitForState,
+} from './support/browser.js';
+
+function nextEvent<T>(el: IdContactAuth, type: string): Promise<CustomEvent<T>> {
+  return new Promise((resolve) => document.addEventListener(type, (e) => resolve(e as CustomEvent<T>), { once: true }));
+}
+
+/** Waits until no open page is on one of these origins. */
+async function popupGone(...origins: string[]) {
+  const open = async () => (await openPages()).filter((url) => origins.some((o) => url.startsWith(o)));
+  const deadline = Date.now() + 5000;
+  while ((await open()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(await open()).to.deep.equal([]);
+}
+
+async function startPopupLogin(el: IdContactAuth) {
+  await waitForState(el, 'choosing');
+  await press(methodButton(el, 'irma'));
+  await waitForState(el, 'waiting');
+}
+
+describe('flow against the real backend', () => {
+  afterEach(cleanUp);
+
+  it('shows the purpose’s methods as buttons with icon and name', async () => {
+    const { el, states } = await mount();
+    await waitForState(el, 'choosing');
+    const buttons = parts<HTMLButtonElement>(el, 'method');
+    expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['Yivi', 'DigiD']);
+    expect(buttons.every((b) => b.tagName === 'BUTTON')).to.equal(true);
+    const icon = part<HTMLImageElement>(el, 'method-icon');
+    expect(icon.src).to.equal(`${(await stack()).core}/static/irma.svg`);
+    expect(icon.alt).to.equal('');
+    expect(states).to.deep.equal(['loading', 'choosing']);
+    expect(statusText(el)).to.equal('Kies hoe u wilt inloggen.');
+  });
+
+  it('logs in through a popup and shows the verified attributes', async () => {
+    const { el, states } = await mount();
+    const authenticated = nextEvent<{ sessionId: string; attributes: Record<string, string> }>(el, 'id-contact-authenticated');
+    await startPopupLogin(el);
+    expect(statusText(el)).to.equal('Rond het inloggen af in het andere venster.');
+    const { plugin, backend } = await stack();
+    expect((await openPages()).some((url) => url.startsWith(`${plugin}/login/`))).to.equal(true);
+
+    await login('succes');
+    await waitForState(el, 'success');
+    expect(statusText(el)).to.equal('Uw identiteit is geverifieerd.');
+    const labels = parts(el, 'attribute-label').map((dt) => dt.textContent);
+    const values = parts(el, 'attribute-value').map((dd) => dd.textContent);
+    expect(labels).to.deep.equal(['BSN', 'Volledige naam', 'E-mailadres', 'shoe_size', 'remark']);
+    expect(values.slice(0, 4)).to.deep.equal(['999993653', 'Sanne de Vries', 'sanne@example.nl', '42']);
+
+    const { detail } = await authenticated;
+    expect(detail.sessionId).to.be.a('string').and.not.equal('');
+    expect(detail.attributes).to.include({ bsn: '999993653', fullname: 'Sanne de Vries' });
+    expect(states).to.deep.equal(['loading', 'choosing', 'starting', 'waiting', 'success']);
+
+    // The backend's return page closed the popup itself.
+    await popupGone(backend, plugin);
+  });
+
+  it('renders attribute values as text, never as markup', async () => {
+    const { el } = await mount();
+    await startPopupLogin(el);
+    await login('succes');
+    await waitForState(el, 'success');
+    const remark = parts(el, 'attribute-value')[4]!;
+    expect(remark.textContent).to.equal('<b>not bold</b><img src=x onerror="window.__idcPwned=2">');
+    expect(remark.children.length).to.equal(0);
+    expect((window as { __idcPwned?: number }).__idcPwned).to.equal(undefined);
+  });
+
+  it('says so when the login failed, and tries again', async () => {
+    const { el } = await mount();
+    const failed = nextEvent<{ sessionId: string }>(el, 'id-contact-failed');
+    await startPopupLogin(el);
+    await login('failed');
+    await waitForState(el, 'failed');
+    expect(statusText(el)).to.equal('Inloggen is niet gelukt.');
+    expect((await failed).detail.sessionId).to.be.a('string').and.not.equal('');
+    button(el, 'Opnieuw proberen').click();
+    await waitForState(el, 'choosing');
+  });
+
+  it('says so when the session expired, and starts over', async () => {
+    const { el } = await mount({ backend: (await stack()).shortBackend });
+    await startPopupLogin(el);
+    await waitForState(el, 'expired', 6000);
+    expect(statusText(el)).to.equal('De inlogsessie is verlopen.');
+    button(el, 'Opnieuw beginnen').click();
+    await waitForState(el, 'choosing');
+  });
+
+  it('cancel closes the popup and returns to the chooser', async () => {
+    const { el } = await mount();
+    await startPopupLogin(el);
+    button(el, 'Annuleren').click();
+    await waitForState(el, 'choosing');
+    await popupGone((await stack()).plugin);
+  });
+
+  describe('blocked popup', () => {
+    it('offers a link to the login page and a way to continue here', async () => {
+      const { el } = await mount();
+      await waitForState(el, 'choosing');
+      // A script click is no user activation: Chromium's popup blocker refuses the window.
+      methodButton(el, 'irma').click();
+      await waitForState(el, 'blocked');
+      expect(statusText(el)).to.equal('Uw browser heeft het inlogvenster geblokkeerd.');
+      const link = part<HTMLAnchorElement>(el, 'link');
+      expect(link.href).to.match(new RegExp(`^${(await stack()).plugin}/login/`));
+      expect(link.target).to.equal('id-contact-auth');
+      expect(button(el, 'Verder in dit venster')).to.exist;
+
+      // Following the link opens the login page in a new tab; the widget waits for it.
+      await press(link);
+      await waitForState(el, 'waiting');
+      await login('succes');
+      await waitForState(el, 'success');
+    });
+
+    it('cancel from the blocked state returns to the chooser', async () => {
+      const { el } = await mount();
+      await waitForState(el, 'choosing');
+      methodButton(el, 'digid').click();
+      await waitForState(el, 'blocked');
+      button(el, 'Annuleren').click();
+      await waitForState(el, 'choosing');
+    });
+  });
+
+  describe('errors', () => {
+    it('core down: says what happened, emits id-contact-error, and retry recovers', async () => {
+      await coreMode('down');
+      const errored = new Promise<CustomEvent<{ message: string }>>((resolve) =>
+        document.addEventListener('id-contact-error', (e) => resolve(e), { once: true }),
+      );
+      const { el } = await mount();
+      await waitForState(el, 'error');
+      expect(statusText(el)).to.equal('Er ging iets mis bij de inlogdienst.');
+      expect((await errored).detail.message).to.be.a('string').and.not.equal('');
+      await coreMode('up');
+      button(el, 'Opnieuw proberen').click();
+      await waitForState(el, 'choosing');
+    });
+
+    it('unknown purpose', async () => {
+      const { el } = await mount({ purpose: 'no_such_purpose' });
+      await waitForState(el, 'error');
+      expect(statusText(el)).to.equal('De inlogdienst kent dit onderwerp niet.');
+    });
+
+    it('unreachable backend', async () => {
+      const { el } = await mount({ backend: 'http://127.0.0.1:9' });
+      await waitForState(el, 'error');
+      expect(statusText(el)).to.equal('De inlogdienst is niet bereikbaar.');
+    });
+
+    it('no methods for the purpose: the empty state offers a retry', async () => {
+      const { el } = await mount({ purpose: 'no_methods' });
+      await waitForState(el, 'empty');
+      expect(statusText(el)).to.equal('Er zijn hier geen inlogmethoden beschikbaar.');
+      button(el, 'Opnieuw proberen').click();
+      await waitForState(el, 'empty');
+    });
+
+    it('the core refusing the start closes the popup and shows an error', async () => {
+      const { el } = await mount();
+      await waitForState(el, 'choosing');
+      await coreMode('down');
+      await press(methodButton(el, 'irma'));
+      await waitForState(el, 'error');
+      await coreMode('up');
+      button(el, 'Opnieuw proberen').click();
+      await waitForState(el, 'choosing');
+    });
+
+    it('a dropped event stream reconnects and the result still arrives', async () => {
+      const { el, states } = await mount();
+      await startPopupLogin(el);
+      await dropConnections();
+      await waitFor(() => states.includes('reconnecting'), 'reconnecting');
+      await waitForState(el, 'waiting');
+      await login('succes');
+      await waitForState(el, 'success');
+    });
+  });
+
+  it('renders method names as text, never as markup', async () => {
+    const { el } = await mount({ purpose: 'hostile_names' });
+    await waitForState(el, 'choosing');
+    const name = part(el, 'method-name');
+    expect(name.textContent).to.equal('<img src=x onerror="window.__idcPwned=1"><b>Bold</b>');
+    expect(name.children.length).to.equal(0);
+    expect(el.shadowRoot!.querySelectorAll('b').length).to.equal(0);
+    expect((window as { __idcPwned?: number }).__idcPwned).to.equal(undefined);
+  });
+});

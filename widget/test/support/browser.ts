@@ -1,0 +1,101 @@
+/**
+ * Browser side of the flow tests: mounting the element against the stack's
+ * backend, waiting for states, and acting as a keyboard user would.
+ */
+import { fixture, fixtureCleanup } from '@open-wc/testing';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { html } from 'lit';
+import '../../src/define.js';
+import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
+import type { StackInfo } from './stack.js';
+
+let info: Promise<StackInfo> | undefined;
+export function stack(): Promise<StackInfo> {
+  return (info ??= executeServerCommand<StackInfo>('idc-stack') as Promise<StackInfo>);
+}
+
+export const coreMode = (mode: 'up' | 'down' | 'hang') => executeServerCommand('idc-core', { mode });
+export const login = (outcome: 'succes' | 'failed') => executeServerCommand('idc-login', { outcome });
+export const openPages = () => executeServerCommand<string[]>('idc-pages') as Promise<string[]>;
+export const dropConnections = () => executeServerCommand('idc-drop');
+
+export interface MountOptions {
+  purpose?: string;
+  backend?: string;
+  mode?: 'popup' | 'redirect';
+  lang?: string;
+}
+
+/** Mounts an element; the returned log holds every state it announced. */
+export async function mount(options: MountOptions = {}) {
+  const backend = options.backend ?? (await stack()).backend;
+  const states: StateName[] = [];
+  const log = (e: Event) => states.push((e as CustomEvent<{ state: StateName }>).detail.state);
+  document.addEventListener('id-contact-state', log);
+  const el = await fixture<IdContactAuth>(
+    html`<id-contact-auth
+      purpose=${options.purpose ?? 'report_move'}
+      backend=${backend}
+      mode=${options.mode ?? 'popup'}
+      lang=${options.lang ?? 'nl'}
+    ></id-contact-auth>`,
+  );
+  cleanups.push(() => document.removeEventListener('id-contact-state', log));
+  return { el, states };
+}
+
+const cleanups: (() => void)[] = [];
+
+/** For afterEach: no element, listener, stored session or popup survives a test. */
+export async function cleanUp(): Promise<void> {
+  fixtureCleanup();
+  cleanups.splice(0).forEach((f) => f());
+  sessionStorage.clear();
+  document.documentElement.removeAttribute('lang');
+  await coreMode('up');
+  await executeServerCommand('idc-close-popups');
+}
+
+export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function waitForState(el: IdContactAuth, state: StateName, timeoutMs = 8000): Promise<void> {
+  await waitFor(() => el.state === state, `state ${state} (now ${el.state})`, timeoutMs);
+  await el.updateComplete;
+}
+
+export function part<T extends Element = HTMLElement>(el: IdContactAuth, name: string): T {
+  const found = el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`no part ${name} in state ${el.state}`);
+  return found;
+}
+
+export function parts<T extends Element = HTMLElement>(el: IdContactAuth, name: string): T[] {
+  return [...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`)];
+}
+
+export const statusText = (el: IdContactAuth) => part(el, 'status').textContent!.trim();
+
+/** The element's button with this text. */
+export function button(el: IdContactAuth, text: string): HTMLButtonElement {
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.trim() === text);
+  if (!found) throw new Error(`no button "${text}" in state ${el.state}`);
+  return found;
+}
+
+/** Focuses and presses Enter with the real keyboard: a user activation, so popups may open. */
+export async function press(target: HTMLElement): Promise<void> {
+  target.focus();
+  await sendKeys({ press: 'Enter' });
+}
+
+export function methodButton(el: IdContactAuth, tag: string): HTMLButtonElement {
+  return el.shadowRoot!.querySelector<HTMLButtonElement>(`button[data-tag="${tag}"]`)!;
+}
