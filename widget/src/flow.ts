@@ -82,11 +82,14 @@ export class AuthFlow {
       this.watch(ctx.session);
     } else if (state === 'loading') {
       this.machine.send({ type: 'load' });
+    } else if (state === 'starting') {
+      this.machine.send({ type: 'cancel' }); // stop() abandoned that choice
     }
   }
 
   /** Stops all network activity; `start` takes up where it left off. */
   stop(): void {
+    this.attempt++; // a session still being created is abandoned, its window closed
     this.loading?.abort();
     this.stopWatching();
   }

@@ -5,6 +5,7 @@
  * Registration is in define.ts, so importing this module has no side effects.
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { AuthFlow, WINDOW_NAME } from './flow.js';
 import { format, labelFor, langOf, normalizeLang, stringsFor, type Lang, type Labels, type StringOverrides, type Strings } from './i18n.js';
 import type { Context, StateName } from './state.js';
@@ -139,8 +140,8 @@ export class IdContactAuth extends LitElement {
   protected override updated(): void {
     // Keep keyboard focus inside when the control that had it was replaced.
     if (this.hadFocus && !this.shadowRoot!.activeElement) {
-      const target = this.shadowRoot!.querySelector<HTMLElement>('button, a, [part=status]');
-      target?.focus();
+      const root = this.shadowRoot!;
+      (root.querySelector<HTMLElement>('.box button, .box a') ?? root.querySelector<HTMLElement>('.status'))?.focus();
     }
   }
 
@@ -176,8 +177,12 @@ export class IdContactAuth extends LitElement {
 
   private body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
     const flow = this.flow!;
+    // Keyed, so a button is never reused for another action under the user's focus.
     const button = (label: string, action: () => void, primary = false) =>
-      html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`;
+      keyed(
+        label,
+        html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`,
+      );
     const retry = button(text.retry, () => flow.retry(), true);
     const cancel = button(text.cancel, () => flow.cancel());
     const actions = (...items: unknown[]) => html`<div part="actions" class="actions">${items}</div>`;

@@ -101,7 +101,6 @@ export const styles = css`
     padding: 0.5em 1em;
     min-height: 2.75em;
     cursor: pointer;
-    transition: background-color 0.15s;
   }
   button:hover {
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
@@ -153,9 +152,6 @@ export const styles = css`
       animation: none;
       border-inline-end-color: currentColor;
       border-style: dotted;
-    }
-    button {
-      transition: none;
     }
   }
 `;
