@@ -17,12 +17,19 @@ import { sessionOptionsRoutes } from './routes/session-options.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { MemorySessionStore } from './store/memory-store.ts';
+import { createFeedbackSender } from './session-feedback.ts';
+import { attachRoutes } from './routes/attach.ts';
+import { sessionFeedbackRoutes } from './routes/session-feedback.ts';
+import { startCommunicationRoutes } from './routes/start-communication.ts';
 
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+  const logger = overrides.logger ?? consoleLogger;
   return {
     store: overrides.store ?? new MemorySessionStore(),
     core: overrides.core ?? createCoreClient(config),
-    logger: overrides.logger ?? consoleLogger,
+    logger,
+    sendFeedback: overrides.sendFeedback ?? createFeedbackSender(logger),
+    activityIntervalMs: overrides.activityIntervalMs ?? 60_000,
     now: overrides.now ?? (() => new Date()),
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
@@ -50,7 +57,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   const browserCors = cors({
     origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Content-Type', 'Last-Event-ID'],
+    allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'],
     maxAge: 600,
   });
   app.use('/session_options/*', browserCors);
@@ -59,7 +66,10 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
 
   app.route('/session_options', sessionOptionsRoutes(context));
   app.route('/sessions', sessionsRoutes(context));
+  app.route('/sessions', attachRoutes(context));
   app.route('/sessions', eventsRoutes(context));
+  app.route('/sessions', sessionFeedbackRoutes(context));
+  app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));

@@ -38,6 +38,12 @@ export interface Config {
   resultGraceSeconds: number;
   /** Where to find the built widget bundles served at /widget.js. */
   widgetDir: string;
+  /** The site's chat page, where core-initiated sessions send the user. */
+  chatUrl?: string;
+  /** Credentials the core must present on `POST /start_communication`. */
+  pluginAuth?: BasicCredentials;
+  /** How long a session with a session_url stays, for activity and logout, after its result. */
+  feedbackTtlSeconds: number;
 }
 
 const httpUrl = z
@@ -79,6 +85,9 @@ const EnvSchema = z.object({
   IDC_SESSION_TTL_SECONDS: seconds(900),
   IDC_RESULT_GRACE_SECONDS: seconds(60),
   IDC_USE_ATTR_URL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  IDC_CHAT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  IDC_PLUGIN_AUTH: credentials.optional(),
+  IDC_FEEDBACK_TTL_SECONDS: seconds(8 * 3600),
   IDC_WIDGET_DIR: z.string().min(1).default(new URL('../../dist/widget', import.meta.url).pathname),
 });
 
@@ -158,5 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
     useAttrUrl: vars.IDC_USE_ATTR_URL === 'true',
     resultGraceSeconds: vars.IDC_RESULT_GRACE_SECONDS,
     widgetDir: vars.IDC_WIDGET_DIR,
+    chatUrl: vars.IDC_CHAT_URL,
+    pluginAuth: vars.IDC_PLUGIN_AUTH,
+    feedbackTtlSeconds: vars.IDC_FEEDBACK_TTL_SECONDS,
   };
 }

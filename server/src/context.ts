@@ -5,6 +5,7 @@
 import type { Config } from './config.ts';
 import type { CoreClient } from './core-client.ts';
 import type { Logger } from './logger.ts';
+import type { FeedbackSender } from './session-feedback.ts';
 import type { SessionStore } from './store/session-store.ts';
 
 export interface Deps {
@@ -17,6 +18,10 @@ export interface Deps {
   heartbeatMs: number;
   /** How long session options from the core are reused. */
   optionsCacheMs: number;
+  /** Sends user_active/logout to a session_url; bounded and never throwing. */
+  sendFeedback: FeedbackSender;
+  /** Least time between two user_active calls for one session. */
+  activityIntervalMs: number;
 }
 
 export interface AppContext {

@@ -150,12 +150,35 @@ export const CreateSessionResponse = z.object({
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
-/** Data of the `result` event on the session stream. */
+/** Data of the `result` event on the session stream. `logout`: the login keeps a session the user can end. */
 export const ResultEvent = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('succes'), attributes: Attributes, session: z.boolean().optional() }),
+  z.object({ status: z.literal('succes'), attributes: Attributes, logout: z.boolean().optional() }),
   z.object({ status: z.literal('failed') }),
 ]);
 export type ResultEvent = z.infer<typeof ResultEvent>;
+
+/** Query parameter on the chat URL carrying a core-initiated session's one-time reference. */
+export const SESSION_REFERENCE_PARAM = 'id-contact-session';
+
+/** `POST /sessions/attach` body: a chat page exchanges the reference (and any `?result=`) once. */
+export const AttachSessionRequest = z.object({
+  reference: z.string().min(1).max(200),
+  result: z.string().min(1).max(16 * 1024).optional(),
+});
+export type AttachSessionRequest = z.infer<typeof AttachSessionRequest>;
+
+/** `POST /sessions/attach` answer. */
+export const AttachSessionResponse = z.object({
+  session_id: z.string(),
+  events_url: HttpUrl,
+});
+export type AttachSessionResponse = z.infer<typeof AttachSessionResponse>;
+
+/** `POST /sessions/:id/activity` answer (202). */
+export const ActivityResponse = z.object({ forwarded: z.boolean() });
+
+/** `POST /sessions/:id/logout` answer. */
+export const LogoutResponse = z.object({ status: z.literal('logged_out') });
 
 /** Data of the `state` event on the session stream. */
 export const StateEvent = z.object({ state: z.literal('waiting') });

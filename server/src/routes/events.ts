@@ -21,7 +21,8 @@ export const FINAL_EVENT_ID = '2';
 
 export function resultEventData(session: SessionRecord): ResultEvent {
   const result = session.result!;
-  return result.status === 'succes' ? { status: 'succes', attributes: result.attributes } : { status: 'failed' };
+  if (result.status === 'failed') return { status: 'failed' };
+  return { status: 'succes', attributes: result.attributes, ...(result.sessionUrl ? { logout: true } : {}) };
 }
 
 export function eventsRoutes({ config, deps }: AppContext): Hono {
@@ -34,9 +35,10 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
     if (!matchesDigest(c.req.query('token'), session.streamTokenDigest)) {
       return errorResponse(c, 403, 'invalid_token', 'the stream token does not match this session');
     }
-    if (session.result && c.req.header('Last-Event-ID') === FINAL_EVENT_ID) {
-      // The widget has the result: nothing left to keep.
-      await store.delete(id);
+    if (session.result && (session.attributesPurged || c.req.header('Last-Event-ID') === FINAL_EVENT_ID)) {
+      // The widget has the result: its attributes need not stay; a login session stays for logout.
+      if (session.result.sessionUrl) await store.purgeAttributes(id);
+      else await store.delete(id);
       return c.body(null, 204);
     }
 
@@ -77,7 +79,8 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
         if (current?.result) {
           done = true;
           await write({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
-          await store.markDelivered(id, config.resultGraceSeconds * 1000);
+          const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
+          await store.markDelivered(id, config.resultGraceSeconds * 1000, retainMs);
           finish();
         } else if (!current || current.expiresAt <= Date.now()) {
           done = true;

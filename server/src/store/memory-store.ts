@@ -11,6 +11,8 @@ import type { AttachOutcome, SessionChange, SessionRecord, SessionStore } from '
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly byAttrId = new Map<string, string>();
+  private readonly byReference = new Map<string, string>();
+  private readonly purgeTimers = new Map<string, NodeJS.Timeout>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private readonly seenTokens = new Map<string, number>();
   private readonly changes = new EventEmitter();
@@ -27,6 +29,7 @@ export class MemorySessionStore implements SessionStore {
     const key = digest(session.id);
     this.sessions.set(key, structuredClone(session));
     if (session.attrIdDigest) this.byAttrId.set(session.attrIdDigest, key);
+    if (session.referenceDigest) this.byReference.set(session.referenceDigest, key);
     this.scheduleExpiry(key, session.expiresAt);
   }
 
@@ -48,13 +51,49 @@ export class MemorySessionStore implements SessionStore {
     return 'attached';
   }
 
-  async markDelivered(id: string, graceMs: number): Promise<void> {
+  async markDelivered(id: string, graceMs: number, retainMs?: number): Promise<void> {
     const key = digest(id);
     const session = this.liveRecord(key);
     if (!session || session.deliveredAt !== undefined) return;
     session.deliveredAt = this.now();
-    session.expiresAt = Math.min(session.expiresAt, session.deliveredAt + graceMs);
+    if (retainMs === undefined) {
+      session.expiresAt = Math.min(session.expiresAt, session.deliveredAt + graceMs);
+    } else {
+      session.expiresAt = session.deliveredAt + retainMs;
+      const timer = setTimeout(() => this.purge(key), graceMs);
+      timer.unref();
+      this.purgeTimers.set(key, timer);
+    }
     this.scheduleExpiry(key, session.expiresAt);
+  }
+
+  async purgeAttributes(id: string): Promise<void> {
+    this.purge(digest(id));
+  }
+
+  async getByReference(reference: string): Promise<SessionRecord | undefined> {
+    const key = this.byReference.get(digest(reference));
+    return key === undefined ? undefined : this.live(key);
+  }
+
+  async spendReference(reference: string, streamTokenDigest: string): Promise<SessionRecord | undefined> {
+    const referenceDigest = digest(reference);
+    const key = this.byReference.get(referenceDigest);
+    this.byReference.delete(referenceDigest);
+    const session = key === undefined ? undefined : this.liveRecord(key);
+    if (!session) return undefined;
+    delete session.referenceDigest;
+    session.streamTokenDigest = streamTokenDigest;
+    return structuredClone(session);
+  }
+
+  async claimActivity(id: string, minIntervalMs: number): Promise<boolean> {
+    const session = this.liveRecord(digest(id));
+    if (!session) return false;
+    const now = this.now();
+    if (session.lastActivityAt !== undefined && now - session.lastActivityAt < minIntervalMs) return false;
+    session.lastActivityAt = now;
+    return true;
   }
 
   async delete(id: string): Promise<void> {
@@ -74,7 +113,9 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    for (const timer of [...this.expiryTimers.values(), ...this.purgeTimers.values()]) clearTimeout(timer);
+    this.purgeTimers.clear();
+    this.byReference.clear();
     clearInterval(this.tokenSweep);
     this.expiryTimers.clear();
     this.sessions.clear();
@@ -112,13 +153,25 @@ export class MemorySessionStore implements SessionStore {
     this.expiryTimers.set(key, timer);
   }
 
+  private purge(key: string): void {
+    clearTimeout(this.purgeTimers.get(key));
+    this.purgeTimers.delete(key);
+    const session = this.sessions.get(key);
+    if (!session?.result) return;
+    session.result.attributes = {};
+    session.attributesPurged = true;
+  }
+
   private remove(key: string): void {
     const session = this.sessions.get(key);
     clearTimeout(this.expiryTimers.get(key));
+    clearTimeout(this.purgeTimers.get(key));
     this.expiryTimers.delete(key);
+    this.purgeTimers.delete(key);
     if (!session) return;
     this.sessions.delete(key);
     if (session.attrIdDigest) this.byAttrId.delete(session.attrIdDigest);
+    if (session.referenceDigest) this.byReference.delete(session.referenceDigest);
     this.changes.emit(session.id, { type: 'deleted' } satisfies SessionChange);
   }
 

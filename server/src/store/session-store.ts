@@ -24,6 +24,12 @@ export interface SessionRecord {
   result?: VerifiedResult;
   /** Epoch ms when a stream first delivered the result. */
   deliveredAt?: number;
+  /** The result's attributes have been deleted; status and session_url remain for feedback. */
+  attributesPurged?: boolean;
+  /** Digest of a core-initiated session's one-time reference, until it is spent. */
+  referenceDigest?: string;
+  /** Epoch ms of the last user_active forwarded to the session_url. */
+  lastActivityAt?: number;
 }
 
 export type AttachOutcome = 'attached' | 'already_has_result' | 'not_found';
@@ -37,9 +43,23 @@ export interface SessionStore {
   getByAttrId(attrId: string): Promise<SessionRecord | undefined>;
   /** Sets the result once; a second attach changes nothing. Wakes subscribers. */
   attachResult(id: string, result: VerifiedResult): Promise<AttachOutcome>;
-  /** The result reached a stream: keep it `graceMs` longer for reconnects, then delete. */
-  markDelivered(id: string, graceMs: number): Promise<void>;
+  /**
+   * The result reached a stream: keep the attributes `graceMs` longer for reconnects, then
+   * delete them. With `retainMs`, the rest of the session (status, session_url) stays that
+   * long for activity and logout; without, the whole session goes with the attributes.
+   */
+  markDelivered(id: string, graceMs: number, retainMs?: number): Promise<void>;
+  /** Deletes the result's attributes now, keeping the session for feedback. */
+  purgeAttributes(id: string): Promise<void>;
   delete(id: string): Promise<void>;
+  getByReference(reference: string): Promise<SessionRecord | undefined>;
+  /**
+   * Exchanges a one-time reference for the session, setting its stream token. Atomic: of two
+   * concurrent exchanges one gets the session, the other undefined; after that the reference is spent.
+   */
+  spendReference(reference: string, streamTokenDigest: string): Promise<SessionRecord | undefined>;
+  /** True, and recorded, when the last forwarded activity is at least `minIntervalMs` old. */
+  claimActivity(id: string, minIntervalMs: number): Promise<boolean>;
   /** Records a result token (by digest) until `until`; false when it was seen before: a replay. */
   claimToken(tokenDigest: string, until: number): Promise<boolean>;
   /** Calls `listener` on this session's changes, in any process; returns the unsubscribe. */

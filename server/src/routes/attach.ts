@@ -1,0 +1,54 @@
+/**
+ * `POST /sessions/attach`: the chat page, opened by a core-initiated session,
+ * exchanges the one-time reference from its URL for the session's stream.
+ * The reference is spent by the exchange, so whoever sees the chat URL later
+ * (history, a shared link, a Referer) gets nothing. A `?result=` the chat URL
+ * carried comes along and is verified here, never trusted in the browser.
+ */
+import { Hono } from 'hono';
+import type { AppContext } from '../context.ts';
+import { errorResponse } from '../errors.ts';
+import { AttachSessionRequest, type AttachSessionResponse } from '../protocol.ts';
+import { takeResult } from '../result-intake.ts';
+import { digest, randomSecret } from '../secrets.ts';
+
+export function attachRoutes(context: AppContext): Hono {
+  const { config, deps } = context;
+  const gone = 'this link to a conversation has been used already or has expired';
+
+  return new Hono().post('/attach', async (c) => {
+    const origin = c.req.header('Origin');
+    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
+      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed to attach sessions (IDC_ALLOWED_ORIGINS)');
+    }
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return errorResponse(c, 400, 'invalid_request', 'body must be JSON: {"reference","result"?}');
+    }
+    const parsed = AttachSessionRequest.safeParse(body);
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
+      return errorResponse(c, 400, 'invalid_request', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    const { reference, result } = parsed.data;
+
+    const session = await deps.store.getByReference(reference);
+    if (!session) return errorResponse(c, 404, 'unknown_reference', gone);
+    if (result !== undefined) {
+      // Verified before the reference is spent: a bad result changes nothing.
+      const outcome = await takeResult(context, session, result, 'chat_url');
+      if (!outcome.accepted) return errorResponse(c, outcome.status, outcome.error, `result: ${outcome.message}`);
+    }
+
+    const token = randomSecret();
+    const attached = await deps.store.spendReference(reference, digest(token));
+    if (!attached) return errorResponse(c, 404, 'unknown_reference', gone);
+    const answer: AttachSessionResponse = {
+      session_id: attached.id,
+      events_url: `${config.publicUrl}/sessions/${attached.id}/events?token=${token}`,
+    };
+    return c.json(answer, 200, { 'Cache-Control': 'no-store' });
+  });
+}

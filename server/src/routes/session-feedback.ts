@@ -1,0 +1,49 @@
+/**
+ * The widget's side of session feedback (PROTOCOL.md section 5):
+ * `POST /sessions/:id/activity` (the user did something meaningful) and
+ * `POST /sessions/:id/logout`, both with the stream token as Bearer. Only the
+ * backend talks to the session_url; the browser never learns it.
+ */
+import { Hono, type Context } from 'hono';
+import type { AppContext } from '../context.ts';
+import { errorResponse } from '../errors.ts';
+import { matchesDigest } from '../secrets.ts';
+import type { SessionRecord } from '../store/session-store.ts';
+
+export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
+  const { store } = deps;
+
+  async function authorisedSession(c: Context): Promise<SessionRecord | Response> {
+    const origin = c.req.header('Origin');
+    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
+      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed (IDC_ALLOWED_ORIGINS)');
+    }
+    const session = await store.get(c.req.param('id') ?? '');
+    if (!session) return errorResponse(c, 404, 'unknown_session', 'no such session, or it has ended');
+    const token = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
+    if (!matchesDigest(token, session.streamTokenDigest)) {
+      return errorResponse(c, 403, 'invalid_token', 'the session token does not match this session');
+    }
+    return session;
+  }
+
+  return new Hono()
+    .post('/:id/activity', async (c) => {
+      const session = await authorisedSession(c);
+      if (session instanceof Response) return session;
+      const sessionUrl = session.result?.sessionUrl;
+      const forwarded = sessionUrl !== undefined && (await store.claimActivity(session.id, deps.activityIntervalMs));
+      // Not awaited: the chat must not wait on the auth plugin.
+      if (forwarded) void deps.sendFeedback(sessionUrl, 'user_active');
+      return c.json({ forwarded }, 202);
+    })
+    .post('/:id/logout', async (c) => {
+      const session = await authorisedSession(c);
+      if (session instanceof Response) return session;
+      // The attributes go first, whatever the auth plugin does with the logout.
+      await store.delete(session.id);
+      const sessionUrl = session.result?.sessionUrl;
+      if (sessionUrl) void deps.sendFeedback(sessionUrl, 'logout');
+      return c.json({ status: 'logged_out' as const }, 200);
+    });
+}
