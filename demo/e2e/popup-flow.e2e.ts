@@ -1,0 +1,104 @@
+/**
+ * The demo as a person uses it: in the middle of a chat, log in in a popup
+ * and see the verified details appear in the conversation. Plain start,
+ * result POSTed to attr_url (the demo's defaults).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
+import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
+import {
+  agentSays,
+  chooseMethodInPopup,
+  conversation,
+  EXPECTED_DETAILS,
+  finishLogin,
+  methodButton,
+  openChat,
+  TEST_PERSON_NAME,
+  verifiedDetails,
+} from './support/resident.ts';
+
+let browser: Browser;
+let demo: Demo;
+let visit: Visit;
+
+beforeAll(async () => {
+  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null })]);
+});
+afterAll(async () => {
+  await Promise.all([browser?.close(), demo?.close()]);
+});
+beforeEach(async () => {
+  visit = await newVisit(browser);
+});
+afterEach(async () => {
+  await visit.context.close();
+});
+
+describe('the chat with a popup login', () => {
+  it('verifies the resident in the middle of the chat and shows their details', async () => {
+    const { page } = visit;
+    await openChat(page, demo.urls.chat);
+
+    const login = await chooseMethodInPopup(page, 'Yivi');
+    // The test login page lists what the municipality asks for.
+    expect(await login.getByRole('list').innerText()).toMatch(/bsn[\s\S]*fullname[\s\S]*email/);
+    const closed = login.waitForEvent('close');
+    await finishLogin(login, 'log in');
+    await closed;
+
+    expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
+    await agentSays(page, `Dank u wel, ${TEST_PERSON_NAME}.`).waitFor();
+    // The widget has done its work and made room for the details.
+    expect(await page.locator('id-contact-auth').count()).toBe(0);
+    // The result came the intended way: a POST to attr_url that the backend accepted.
+    expect(demo.authPlugin.resultDeliveries.map(({ resultStatus, status }) => ({ resultStatus, status }))).toContainEqual({
+      resultStatus: 'succes',
+      status: 200,
+    });
+
+    expect(visit.problems).toEqual([]);
+    // No attribute value ever travels in a URL (BSN, name, email).
+    const leaks = visit.requestedUrls.filter((url) =>
+      [DEMO_TEST_PERSON.bsn!, DEMO_TEST_PERSON.email!, encodeURIComponent(TEST_PERSON_NAME), 'Sanne'].some((value) => url.includes(value)),
+    );
+    expect(leaks).toEqual([]);
+  });
+
+  it('tells the resident when the login fails, and lets them try again', async () => {
+    const { page } = visit;
+    await openChat(page, demo.urls.chat);
+
+    const first = await chooseMethodInPopup(page, 'DigiD');
+    const closed = first.waitForEvent('close');
+    await finishLogin(first, 'fail');
+    await closed;
+
+    await agentSays(page, 'Het inloggen is helaas niet gelukt.').waitFor();
+    await page.getByText('Inloggen is niet gelukt.').waitFor();
+    expect(await conversation(page).getByText('Identiteit geverifieerd').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    const second = await chooseMethodInPopup(page, 'Yivi');
+    await finishLogin(second, 'log in');
+    expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
+    expect(visit.problems).toEqual([]);
+  });
+
+  it('offers the methods the core allows for the purpose, with their icons', async () => {
+    const { page } = visit;
+    await openChat(page, demo.urls.chat);
+    await methodButton(page, 'Yivi').waitFor();
+    const icons = page.locator('id-contact-auth img');
+    expect(await icons.count()).toBe(2);
+    // Every icon loaded from the core (a CSP mistake would leave it broken).
+    await page.waitForFunction(() =>
+      [...(document.querySelector('id-contact-auth')?.shadowRoot?.querySelectorAll('img') ?? [])].every((image) => image.complete),
+    );
+    const widths = await icons.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
+    expect(widths).toEqual([64, 64]);
+    expect(visit.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,244 @@
+// The chat page of Gemeente Voorbeeld: a conversation with a (scripted)
+// agent who asks the resident to log in with <id-contact-auth>, and shows the
+// verified details once the widget reports them.
+//
+// Plain JavaScript without a build step, as a municipality's web team would
+// add it to their site. Every text that comes from outside (typed messages,
+// verified attributes) goes into the page as text, never as HTML.
+
+const STORAGE_KEY = 'gemeente-voorbeeld-chat';
+const AGENT = { name: 'Fatima Bakker', initials: 'FB' };
+/** How long the agent "types" before a reply shows; purely cosmetic. */
+const TYPING_MS = 900;
+
+const LABELS = {
+  fullname: 'Naam',
+  bsn: 'BSN',
+  email: 'E-mailadres',
+  phone: 'Telefoonnummer',
+  address: 'Adres',
+  birthdate: 'Geboortedatum',
+};
+/** Details in this order first; anything else after, as it came. */
+const DETAIL_ORDER = ['fullname', 'bsn', 'birthdate', 'address', 'email', 'phone'];
+
+const SAY = {
+  greeting: 'Goedemiddag, u chat met Fatima van Gemeente Voorbeeld. Waarmee kan ik u helpen?',
+  question: 'Ik ben vorige maand binnen de gemeente verhuisd. Is mijn verhuizing al verwerkt?',
+  askLogin:
+    'Dat zoek ik graag voor u uit. Daarvoor moet ik in uw persoonsgegevens kijken, en dat mag alleen als ik zeker weet met wie ik spreek. Wilt u zich hieronder even identificeren?',
+  verified: (name) =>
+    `Dank u wel${name ? `, ${name}` : ''}. Ik zie uw verhuizing in ons systeem: de melding is op 3 maart ontvangen en uw nieuwe adres staat sinds 10 maart in de Basisregistratie Personen. U hoeft verder niets te doen.`,
+  anythingElse: 'Kan ik u nog ergens anders mee helpen?',
+  failed:
+    'Het inloggen is helaas niet gelukt. U kunt het opnieuw proberen met de knop hierboven, eventueel met een andere inlogmethode.',
+  error: 'Er ging iets mis bij het inloggen. Probeert u het over een paar minuten opnieuw, of bel ons op 14 000.',
+  beforeLogin:
+    'Dank u voor uw bericht. Om uw vraag over uw verhuizing te beantwoorden, moet ik eerst weten wie u bent. Wilt u inloggen met een van de methoden hierboven?',
+  afterLogin:
+    'Dank u voor uw bericht. Dit is een demonstratie, dus hier eindigt het gesprek. Met "Nieuw gesprek" begint u opnieuw.',
+};
+
+const conversationEl = document.getElementById('conversation');
+const typingEl = document.getElementById('typing');
+const composer = document.getElementById('composer');
+const input = document.getElementById('message');
+const loginTemplate = document.getElementById('login-request');
+/** `?mode=redirect` shows the widget's redirect mode instead of the popup. */
+const widgetMode = new URLSearchParams(location.search).get('mode') === 'redirect' ? 'redirect' : 'popup';
+const timeFormat = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * The conversation as data, kept in sessionStorage: in redirect mode the
+ * page reloads on the way back from the login, and the chat must still be there.
+ * Messages: { from: 'agent'|'user', text } | { from: 'agent', kind: 'login' }
+ * | { from: 'system', kind: 'verified', details: [[label, value]] }, each with `id` and `at`.
+ */
+let chat = load() ?? newConversation();
+let pendingReplies = 0;
+
+function newConversation() {
+  const at = new Date().toISOString();
+  let id = 0;
+  return {
+    nextId: 4,
+    messages: [
+      { id: ++id, at, from: 'agent', text: SAY.greeting },
+      { id: ++id, at, from: 'user', text: SAY.question },
+      { id: ++id, at, from: 'agent', text: SAY.askLogin },
+      { id: ++id, at, from: 'agent', kind: 'login' },
+    ],
+  };
+}
+
+function load() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+    return stored && Array.isArray(stored.messages) ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+function save() {
+  try {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(chat));
+  } catch {
+    // Without storage the chat still works; only a reload forgets it.
+  }
+}
+
+function add(message) {
+  const full = { id: ++chat.nextId, at: new Date().toISOString(), ...message };
+  chat.messages.push(full);
+  save();
+  return full;
+}
+
+// Rendering -----------------------------------------------------------------
+
+function element(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function renderMessage(message) {
+  const item = element('li', `message message--${message.from}`);
+  item.dataset.messageId = String(message.id);
+  if (message.kind) item.dataset.kind = message.kind;
+
+  if (message.from === 'agent') item.append(element('span', 'message__avatar', AGENT.initials));
+  const bubble = element('div', 'message__bubble');
+  const who = message.from === 'agent' ? AGENT.name : message.from === 'user' ? 'U' : 'Gemeente Voorbeeld';
+  const meta = element('p', 'message__meta');
+  meta.append(element('span', 'message__who', who), element('time', 'message__time', timeFormat.format(new Date(message.at))));
+  meta.lastChild.dateTime = message.at;
+  bubble.append(meta);
+
+  if (message.kind === 'login') bubble.append(loginWidget());
+  else if (message.kind === 'verified') bubble.append(...verifiedCard(message.details));
+  else bubble.append(element('p', 'message__text', message.text));
+
+  item.append(bubble);
+  return item;
+}
+
+function loginWidget() {
+  const widget = loginTemplate.content.firstElementChild.cloneNode(true);
+  widget.setAttribute('mode', widgetMode);
+  widget.setAttribute('theme', 'light');
+  // Shown only until the widget's script has loaded and defined the element.
+  widget.append(element('span', 'widget-fallback', 'Inloggen wordt geladen…'));
+  return widget;
+}
+
+function verifiedCard(details) {
+  const title = element('p', 'verified__title', 'Identiteit geverifieerd');
+  const list = element('dl', 'verified__details');
+  for (const [label, value] of details) list.append(element('dt', '', label), element('dd', '', value));
+  const note = element('p', 'verified__note', 'Deze gegevens zijn via ID Contact met de medewerker gedeeld.');
+  return [title, list, note];
+}
+
+function render() {
+  conversationEl.replaceChildren(...chat.messages.map(renderMessage));
+  scrollToEnd();
+}
+
+function append(message) {
+  conversationEl.append(renderMessage(message));
+  scrollToEnd();
+}
+
+function scrollToEnd() {
+  conversationEl.scrollTop = conversationEl.scrollHeight;
+}
+
+// The agent -------------------------------------------------------------------
+
+/** Stores the reply at once (a reload must not lose it) and shows it after a short "typing". */
+function agentSays(text) {
+  const message = add({ from: 'agent', text });
+  pendingReplies++;
+  typingEl.hidden = false;
+  setTimeout(() => {
+    pendingReplies--;
+    typingEl.hidden = pendingReplies === 0;
+    // A reload in between already rendered it from storage; "Nieuw gesprek" dropped it.
+    if (chat.messages.includes(message) && !conversationEl.querySelector(`[data-message-id="${message.id}"]`)) append(message);
+  }, TYPING_MS);
+}
+
+function detailsFrom(attributes) {
+  const tags = Object.keys(attributes);
+  const ordered = [...DETAIL_ORDER.filter((tag) => tags.includes(tag)), ...tags.filter((tag) => !DETAIL_ORDER.includes(tag))];
+  return ordered.map((tag) => [LABELS[tag] ?? tag, String(attributes[tag])]);
+}
+
+function onAuthenticated(event) {
+  const item = event.target.closest('[data-message-id]');
+  const { attributes } = event.detail;
+  // The widget's work is done: its place in the conversation goes to the verified details.
+  const index = chat.messages.findIndex((message) => String(message.id) === item?.dataset.messageId);
+  const verified = { id: ++chat.nextId, at: new Date().toISOString(), from: 'system', kind: 'verified', details: detailsFrom(attributes) };
+  if (index >= 0) chat.messages.splice(index, 1, verified);
+  else chat.messages.push(verified);
+  save();
+  // After the widget has finished dispatching, so it is not removed mid-event.
+  queueMicrotask(() => {
+    if (item) item.replaceWith(renderMessage(verified));
+    else append(verified);
+    agentSays(SAY.verified(typeof attributes.fullname === 'string' ? attributes.fullname : ''));
+    agentSays(SAY.anythingElse);
+  });
+}
+
+function sayOnce(text) {
+  const last = chat.messages.at(-1);
+  if (last?.text !== text) agentSays(text);
+}
+
+conversationEl.addEventListener('id-contact-authenticated', onAuthenticated);
+conversationEl.addEventListener('id-contact-failed', () => sayOnce(SAY.failed));
+conversationEl.addEventListener('id-contact-error', () => sayOnce(SAY.error));
+
+// The resident ------------------------------------------------------------------
+
+composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  append(add({ from: 'user', text }));
+  input.value = '';
+  resizeInput();
+  const verified = chat.messages.some((message) => message.kind === 'verified');
+  agentSays(verified ? SAY.afterLogin : SAY.beforeLogin);
+});
+
+// Enter sends, Shift+Enter makes a new line, as in every chat.
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    composer.requestSubmit();
+  }
+});
+
+function resizeInput() {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+}
+input.addEventListener('input', resizeInput);
+
+document.getElementById('restart').addEventListener('click', () => {
+  // Also forgets a login the widget was waiting for: a new conversation starts clean.
+  sessionStorage.clear();
+  chat = newConversation();
+  save();
+  render();
+  input.focus();
+});
+
+render();
+save();

@@ -1,0 +1,143 @@
+/**
+ * The whole flow on one machine: the test auth plugin, the ID Contact core,
+ * our backend and the municipality's chat page, each on its own loopback
+ * port as they would be on separate hosts. `npm start` (main.ts) and the
+ * end-to-end tests both start it through `startDemo`.
+ */
+import { createApp } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { silentLogger, type Logger } from '../../server/src/logger.ts';
+import { serveApp } from '../../server/src/serve.ts';
+import { MemorySessionStore } from '../../server/src/store/memory-store.ts';
+import { DEMO_TEST_PERSON } from './auth-plugin/demo-test-person.ts';
+import { startAuthPluginStandin, type AuthPluginStandin } from './auth-plugin/standin.ts';
+import { createChatApp } from './chat/app.ts';
+import { createDemoCoreConfig } from './core/demo-config.ts';
+import { startCoreStandin, type CoreStandin } from './core/standin.ts';
+import { DEFAULT_KEYS_DIR, loadDemoKeys } from './demo-keys.ts';
+import { serve } from './serve.ts';
+
+export type DemoPart = 'chat' | 'backend' | 'core' | 'authPlugin';
+export type DemoPorts = Record<DemoPart, number>;
+
+export const DEFAULT_PORTS: DemoPorts = { chat: 3000, backend: 8080, core: 8000, authPlugin: 8001 };
+/** Free ports picked by the OS: for tests, which may run next to a running demo. */
+export const EPHEMERAL_PORTS: DemoPorts = { chat: 0, backend: 0, core: 0, authPlugin: 0 };
+
+/** The name our backend signs its start requests with, as the core knows it. */
+export const START_KID = 'gemeente-voorbeeld-chat';
+
+export interface DemoOptions {
+  ports?: Partial<DemoPorts>;
+  /** Sign `POST /start` (ES256), with a core that refuses the plain form, as newer cores do. */
+  signedStart?: boolean;
+  /** false: no attr_url, so the result comes back as `?result=` on the return page. Default true. */
+  useAttrUrl?: boolean;
+  /** Where keys are kept between runs; null: fresh keys in memory. Default demo/.keys. */
+  keysDir?: string | null;
+  /** The backend's request log; silent by default. */
+  logger?: Logger;
+}
+
+export interface Demo {
+  urls: Record<DemoPart, string>;
+  /** The stand-ins, for tests that check what went over the wire. */
+  core: CoreStandin;
+  authPlugin: AuthPluginStandin;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(
+    readonly part: DemoPart,
+    readonly port: number,
+  ) {
+    super(`port ${port} (for the ${part}) is already in use`);
+  }
+}
+
+async function listening<T>(part: DemoPart, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(part, port);
+    throw error;
+  }
+}
+
+/** The same origin under the name `localhost`, which people type as often as 127.0.0.1. */
+function localhostAlias(url: string): string[] {
+  const parsed = new URL(url);
+  if (parsed.hostname !== '127.0.0.1') return [];
+  parsed.hostname = 'localhost';
+  return [parsed.origin];
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const keys = loadDemoKeys(options.keysDir === undefined ? DEFAULT_KEYS_DIR : options.keysDir);
+  const running: Array<{ close(): Promise<void> }> = [];
+  const closeAll = () => Promise.all(running.splice(0).map((part) => part.close())).then(() => undefined);
+
+  try {
+    // The backend listens first, answering 503 until configured: its URL goes into
+    // the core's config and the chat page, and its config needs theirs.
+    let backendApp: ReturnType<typeof createApp> | undefined;
+    const backend = await listening('backend', ports.backend, () =>
+      serveApp({ fetch: (request) => backendApp?.fetch(request) ?? new Response('starting', { status: 503 }) }, { port: ports.backend }),
+    );
+    running.push(backend);
+
+    const authPlugin = await listening('authPlugin', ports.authPlugin, () =>
+      startAuthPluginStandin({
+        signingKey: keys.pluginSigning.privateKey,
+        encryptionKey: keys.decryption.publicKey,
+        testPerson: DEMO_TEST_PERSON,
+        port: ports.authPlugin,
+      }),
+    );
+    running.push(authPlugin);
+
+    const core = await listening('core', ports.core, () =>
+      startCoreStandin({
+        config: createDemoCoreConfig({
+          authPluginUrl: authPlugin.url,
+          commPluginUrl: backend.url,
+          authonlyRequestKeys: options.signedStart ? { [START_KID]: { type: 'EC', key: keys.startSigning.publicPem } } : {},
+        }),
+        rejectPlainStart: options.signedStart ?? false,
+        port: ports.core,
+      }),
+    );
+    running.push(core);
+
+    const chat = await listening('chat', ports.chat, () =>
+      serve(createChatApp({ backendUrl: backend.url, iconsUrl: core.url }), { port: ports.chat }),
+    );
+    running.push(chat);
+
+    const config = loadConfig({
+      IDC_PUBLIC_URL: backend.url,
+      IDC_CORE_URL: core.url,
+      IDC_DECRYPTION_KEY: keys.decryption.privatePem,
+      IDC_SIGNATURE_KEYS: keys.pluginSigning.publicPem,
+      IDC_ALLOWED_ORIGINS: [new URL(chat.url).origin, ...localhostAlias(chat.url)].join(','),
+      IDC_USE_ATTR_URL: options.useAttrUrl === false ? 'false' : 'true',
+      ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.startSigning.privatePem, IDC_START_KID: START_KID } : {}),
+    });
+    const store = new MemorySessionStore();
+    running.push({ close: () => store.close() });
+    backendApp = createApp(config, { store, logger: options.logger ?? silentLogger });
+
+    return {
+      urls: { chat: chat.url, backend: backend.url, core: core.url, authPlugin: authPlugin.url },
+      core,
+      authPlugin,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
