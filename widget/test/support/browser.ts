@@ -11,12 +11,12 @@ import type { StackInfo } from './stack.js';
 
 let info: Promise<StackInfo> | undefined;
 export function stack(): Promise<StackInfo> {
-  return (info ??= executeServerCommand<StackInfo>('idc-stack') as Promise<StackInfo>);
+  return (info ??= executeServerCommand('idc-stack') as Promise<StackInfo>);
 }
 
 export const coreMode = (mode: 'up' | 'down' | 'hang') => executeServerCommand('idc-core', { mode });
 export const login = (outcome: 'succes' | 'failed') => executeServerCommand('idc-login', { outcome });
-export const openPages = () => executeServerCommand<string[]>('idc-pages') as Promise<string[]>;
+export const openPages = () => executeServerCommand('idc-pages') as Promise<string[]>;
 export const dropConnections = () => executeServerCommand('idc-drop');
 
 export interface MountOptions {
