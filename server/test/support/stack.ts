@@ -8,18 +8,21 @@ import type { Deps } from '../../src/context.ts';
 import { serveApp } from '../../src/serve.ts';
 import { MemorySessionStore } from '../../src/store/memory-store.ts';
 import { startCoreStandin, type CoreStandinOptions } from '../../../demo/src/core/standin.ts';
-import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';
+import { startAuthPluginStandin, type AuthPluginStandinOptions } from '../../../demo/src/auth-plugin/standin.ts';
 import type { CoreConfig } from '../../../demo/src/core/config.ts';
 import { recordingLogger, SITE_ORIGIN } from './backend.ts';
 import { ecKeyPair, rsaKeyPair, type TestKeyPair } from './keys.ts';
 
 export const TEST_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl' };
 export const START_KID = 'id-contact-widget';
+export const CHAT_URL = `${SITE_ORIGIN}/chat`;
+export const PLUGIN_CREDENTIALS = { user: 'core', password: 'core-secret' };
 
 export interface StackOptions {
   env?: Record<string, string>;
   deps?: Partial<Deps>;
   core?: Partial<Omit<CoreStandinOptions, 'config'>>;
+  plugin?: Partial<AuthPluginStandinOptions>;
   signedStart?: boolean;
   keys?: { ours: TestKeyPair; plugin: TestKeyPair; start: TestKeyPair };
 }
@@ -30,10 +33,14 @@ export function stackKeys() {
 
 export async function startStack(options: StackOptions = {}) {
   const keys = options.keys ?? stackKeys();
+  let app: ReturnType<typeof createApp> | undefined;
+  // Listening first: the core needs our URL for the chat comm method, and our config needs it too.
+  const backend = await serveApp({ fetch: (request) => app!.fetch(request) });
   const plugin = await startAuthPluginStandin({
     signingKey: keys.plugin.privateKey,
     encryptionKey: keys.ours.publicKey,
     testPerson: TEST_PERSON,
+    ...options.plugin,
   });
   const coreConfig: CoreConfig = {
     purposes: [
@@ -44,19 +51,19 @@ export async function startStack(options: StackOptions = {}) {
       { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: plugin.url },
       { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: plugin.url },
     ],
-    comm_methods: [],
+    comm_methods: [{ tag: 'chat', name: 'Chat', image_path: '/static/chat.svg', start: backend.url, credentials: PLUGIN_CREDENTIALS }],
     authonly_request_keys: { [START_KID]: { type: 'EC', key: keys.start.publicPem } },
   };
   const core = await startCoreStandin({ config: coreConfig, ...options.core });
 
-  let app: ReturnType<typeof createApp> | undefined;
-  const backend = await serveApp({ fetch: (request) => app!.fetch(request) });
   const config: Config = loadConfig({
     IDC_PUBLIC_URL: backend.url,
     IDC_CORE_URL: core.url,
     IDC_DECRYPTION_KEY: keys.ours.privatePem,
     IDC_SIGNATURE_KEYS: keys.plugin.publicPem,
     IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
+    IDC_CHAT_URL: CHAT_URL,
+    IDC_PLUGIN_AUTH: `${PLUGIN_CREDENTIALS.user}:${PLUGIN_CREDENTIALS.password}`,
     ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.start.privatePem, IDC_START_KID: START_KID } : {}),
     ...options.env,
   });
