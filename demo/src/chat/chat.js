@@ -23,7 +23,7 @@ const LABELS = {
 const DETAIL_ORDER = ['fullname', 'bsn', 'birthdate', 'address', 'email', 'phone'];
 
 const SAY = {
-  greeting: 'Goedemiddag, u chat met Fatima van Gemeente Voorbeeld. Waarmee kan ik u helpen?',
+  greeting: 'Goedendag, u chat met Fatima van Gemeente Voorbeeld. Waarmee kan ik u helpen?',
   question: 'Ik ben vorige maand binnen de gemeente verhuisd. Is mijn verhuizing al verwerkt?',
   askLogin:
     'Dat zoek ik graag voor u uit. Daarvoor moet ik in uw persoonsgegevens kijken, en dat mag alleen als ik zeker weet met wie ik spreek. Wilt u zich hieronder even identificeren?',
@@ -200,6 +200,12 @@ function sayOnce(text) {
   if (last?.text !== text) agentSays(text);
 }
 
+// The widget grows as it goes (methods, then a waiting state): keep it in view
+// when it is the newest message.
+conversationEl.addEventListener('id-contact-state', (event) => {
+  const item = event.target.closest('[data-message-id]');
+  if (item && item === conversationEl.lastElementChild) requestAnimationFrame(scrollToEnd);
+});
 conversationEl.addEventListener('id-contact-authenticated', onAuthenticated);
 conversationEl.addEventListener('id-contact-failed', () => sayOnce(SAY.failed));
 conversationEl.addEventListener('id-contact-error', () => sayOnce(SAY.error));
