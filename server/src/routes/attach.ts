@@ -7,7 +7,9 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
+import { allowedOriginOnly } from '../allowed-origin.ts';
 import { errorResponse } from '../errors.ts';
+import { readJsonBody } from '../request-body.ts';
 import { AttachSessionRequest, type AttachSessionResponse } from '../protocol.ts';
 import { takeResult } from '../result-intake.ts';
 import { digest, randomSecret } from '../secrets.ts';
@@ -16,23 +18,10 @@ export function attachRoutes(context: AppContext): Hono {
   const { config, deps } = context;
   const gone = 'this link to a conversation has been used already or has expired';
 
-  return new Hono().post('/attach', async (c) => {
-    const origin = c.req.header('Origin');
-    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
-      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed to attach sessions (IDC_ALLOWED_ORIGINS)');
-    }
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return errorResponse(c, 400, 'invalid_request', 'body must be JSON: {"reference","result"?}');
-    }
-    const parsed = AttachSessionRequest.safeParse(body);
-    if (!parsed.success) {
-      const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-      return errorResponse(c, 400, 'invalid_request', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
-    const { reference, result } = parsed.data;
+  return new Hono().post('/attach', allowedOriginOnly(config.allowedOrigins), async (c) => {
+    const request = await readJsonBody(c, AttachSessionRequest, '{"reference","result"?}');
+    if (request instanceof Response) return request;
+    const { reference, result } = request;
 
     const session = await deps.store.getByReference(reference);
     if (!session) return errorResponse(c, 404, 'unknown_reference', gone);

@@ -6,6 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
+import { allowedOriginOnly } from '../allowed-origin.ts';
 import { errorResponse } from '../errors.ts';
 import { matchesDigest } from '../secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
@@ -14,10 +15,6 @@ export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
   const { store } = deps;
 
   async function authorisedSession(c: Context): Promise<SessionRecord | Response> {
-    const origin = c.req.header('Origin');
-    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
-      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed (IDC_ALLOWED_ORIGINS)');
-    }
     const session = await store.get(c.req.param('id') ?? '');
     if (!session) return errorResponse(c, 404, 'unknown_session', 'no such session, or it has ended');
     const token = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
@@ -27,8 +24,10 @@ export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
     return session;
   }
 
+  const originGuard = allowedOriginOnly(config.allowedOrigins);
+
   return new Hono()
-    .post('/:id/activity', async (c) => {
+    .post('/:id/activity', originGuard, async (c) => {
       const session = await authorisedSession(c);
       if (session instanceof Response) return session;
       const sessionUrl = session.result?.sessionUrl;
@@ -37,7 +36,7 @@ export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
       if (forwarded) void deps.sendFeedback(sessionUrl, 'user_active');
       return c.json({ forwarded }, 202);
     })
-    .post('/:id/logout', async (c) => {
+    .post('/:id/logout', originGuard, async (c) => {
       const session = await authorisedSession(c);
       if (session instanceof Response) return session;
       // The attributes go first, whatever the auth plugin does with the logout.

@@ -7,30 +7,18 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
 import { CoreError } from '../core-client.ts';
+import { allowedOriginOnly } from '../allowed-origin.ts';
 import { errorResponse } from '../errors.ts';
+import { readJsonBody } from '../request-body.ts';
 import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts';
 import { digest, randomSecret } from '../secrets.ts';
 import { PURPOSE_PATTERN } from './session-options.ts';
 
 export function sessionsRoutes({ config, deps }: AppContext): Hono {
-  return new Hono().post('/', async (c) => {
-    const origin = c.req.header('Origin');
-    if (origin !== undefined && !config.allowedOrigins.includes(origin)) {
-      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed to start sessions (IDC_ALLOWED_ORIGINS)');
-    }
-
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return errorResponse(c, 400, 'invalid_request', 'body must be JSON: {"purpose","auth_method","return_url"?}');
-    }
-    const parsed = CreateSessionRequest.safeParse(body);
-    if (!parsed.success) {
-      const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-      return errorResponse(c, 400, 'invalid_request', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
-    const { purpose, auth_method: authMethod, return_url: returnUrl } = parsed.data;
+  return new Hono().post('/', allowedOriginOnly(config.allowedOrigins), async (c) => {
+    const request = await readJsonBody(c, CreateSessionRequest, '{"purpose","auth_method","return_url"?}');
+    if (request instanceof Response) return request;
+    const { purpose, auth_method: authMethod, return_url: returnUrl } = request;
     if (!PURPOSE_PATTERN.test(purpose)) return errorResponse(c, 400, 'invalid_request', 'purpose: invalid');
     if (returnUrl !== undefined && !config.allowedOrigins.includes(new URL(returnUrl).origin)) {
       return errorResponse(c, 400, 'invalid_request', 'return_url: must be on an allowed origin');

@@ -8,6 +8,7 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
 import { errorResponse } from '../errors.ts';
+import { readJsonBody } from '../request-body.ts';
 import { SESSION_REFERENCE_PARAM, StartCommunicationRequest, type StartCommunicationResponse } from '../protocol.ts';
 import { takeResult } from '../result-intake.ts';
 import { digest, matchesDigest, randomSecret } from '../secrets.ts';
@@ -31,18 +32,9 @@ export function startCommunicationRoutes(context: AppContext): Hono {
       return errorResponse(c, 503, 'not_configured', 'core-initiated sessions need IDC_CHAT_URL');
     }
 
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return errorResponse(c, 400, 'invalid_request', 'body must be JSON: {"purpose","auth_result"?}');
-    }
-    const parsed = StartCommunicationRequest.safeParse(body);
-    if (!parsed.success) {
-      const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-      return errorResponse(c, 400, 'invalid_request', `${field}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
-    const { purpose, auth_result: authResult } = parsed.data;
+    const request = await readJsonBody(c, StartCommunicationRequest, '{"purpose","auth_result"?}');
+    if (request instanceof Response) return request;
+    const { purpose, auth_result: authResult } = request;
     if (!PURPOSE_PATTERN.test(purpose)) return errorResponse(c, 400, 'invalid_request', 'purpose: invalid');
 
     const sessionId = randomSecret();
