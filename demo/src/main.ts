@@ -5,7 +5,8 @@
  *   --signed-start   DEMO_SIGNED_START=1   signed POST /start; the core refuses plain ones
  *   --no-attr-url    DEMO_USE_ATTR_URL=0   results come back as ?result= on the return page
  *   --log            DEMO_LOG=1            print the backend's request log
- * Ports: DEMO_CHAT_PORT, DEMO_BACKEND_PORT, DEMO_CORE_PORT, DEMO_AUTH_PLUGIN_PORT.
+ * Ports: DEMO_CHAT_PORT, DEMO_BACKEND_PORT, DEMO_CORE_PORT, DEMO_AUTH_PLUGIN_PORT (0: any free port).
+ * Keys: DEMO_KEYS_DIR, default demo/.keys.
  */
 import { relative } from 'node:path';
 import { consoleLogger, type Logger } from '../../server/src/logger.ts';
@@ -49,6 +50,7 @@ function backendLogger(verbose: boolean): Logger {
   return verbose ? consoleLogger : { ...consoleLogger, info() {} };
 }
 
+const keysDir = env.DEMO_KEYS_DIR || DEFAULT_KEYS_DIR;
 const signedStart = isOn('--signed-start', 'DEMO_SIGNED_START', false);
 const useAttrUrl = isOn('--no-attr-url', 'DEMO_USE_ATTR_URL', true);
 const started = performance.now();
@@ -59,7 +61,7 @@ try {
     ports: portsFromEnv(),
     signedStart,
     useAttrUrl,
-    keysDir: DEFAULT_KEYS_DIR,
+    keysDir,
     logger: backendLogger(isOn('--log', 'DEMO_LOG', false)),
   });
 } catch (error) {
@@ -87,7 +89,7 @@ console.log(
     '',
     `  Start at the core:  ${signedStart ? `signed (ES256, kid "${START_KID}"); plain starts are refused` : 'plain JSON (--signed-start to sign)'}`,
     `  Result delivery:    ${useAttrUrl ? 'POST to attr_url (--no-attr-url for ?result=)' : '?result= on the return page (no attr_url)'}`,
-    `  Keys:               ${relative(process.cwd(), DEFAULT_KEYS_DIR) || DEFAULT_KEYS_DIR} (git-ignored, reused next time)`,
+    `  Keys:               ${relative(process.cwd(), keysDir) || keysDir} (reused next time; never commit them)`,
     '',
     `  Open ${urls.chat} to chat. Redirect instead of popup: ${urls.chat}/?mode=redirect`,
     '  Press Ctrl-C to stop.',

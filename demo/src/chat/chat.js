@@ -40,6 +40,7 @@ const SAY = {
 };
 
 const conversationEl = document.getElementById('conversation');
+const messagesEl = document.getElementById('messages');
 const typingEl = document.getElementById('typing');
 const composer = document.getElementById('composer');
 const input = document.getElementById('message');
@@ -143,12 +144,12 @@ function verifiedCard(details) {
 }
 
 function render() {
-  conversationEl.replaceChildren(...chat.messages.map(renderMessage));
+  messagesEl.replaceChildren(...chat.messages.map(renderMessage));
   scrollToEnd();
 }
 
 function append(message) {
-  conversationEl.append(renderMessage(message));
+  messagesEl.append(renderMessage(message));
   scrollToEnd();
 }
 
@@ -167,7 +168,7 @@ function agentSays(text) {
     pendingReplies--;
     typingEl.hidden = pendingReplies === 0;
     // A reload in between already rendered it from storage; "Nieuw gesprek" dropped it.
-    if (chat.messages.includes(message) && !conversationEl.querySelector(`[data-message-id="${message.id}"]`)) append(message);
+    if (chat.messages.includes(message) && !messagesEl.querySelector(`[data-message-id="${message.id}"]`)) append(message);
   }, TYPING_MS);
 }
 
@@ -204,7 +205,7 @@ function sayOnce(text) {
 // when it is the newest message.
 conversationEl.addEventListener('id-contact-state', (event) => {
   const item = event.target.closest('[data-message-id]');
-  if (item && item === conversationEl.lastElementChild) requestAnimationFrame(scrollToEnd);
+  if (item && item === messagesEl.lastElementChild) requestAnimationFrame(scrollToEnd);
 });
 conversationEl.addEventListener('id-contact-authenticated', onAuthenticated);
 conversationEl.addEventListener('id-contact-failed', () => sayOnce(SAY.failed));
