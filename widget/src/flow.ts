@@ -144,7 +144,11 @@ export class AuthFlow {
 
   cancel(): void {
     this.attempt++;
-    this.popup?.close();
+    const popup = this.popup;
+    popup?.close();
+    // A close that lands mid-navigation (about:blank to the login page) can be
+    // lost; look again once the navigation has had time to commit.
+    setTimeout(() => popup && !popup.closed && popup.close(), 500);
     this.popup = null;
     this.machine.send({ type: 'cancel' });
   }

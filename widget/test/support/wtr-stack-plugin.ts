@@ -59,7 +59,7 @@ export function stackPlugin(): TestRunnerPlugin {
         for (const page of await pagesOf(session)) if (page !== mine) await page.close().catch(() => undefined); // it may have closed itself meanwhile
         return true;
       }
-      if (command === 'idc-pages') return (await pagesOf(session)).map((p) => p.target().url());
+      if (command === 'idc-pages') return (await pagesOf(session)).filter((p) => !p.isClosed()).map((p) => p.target().url());
       if (command === 'idc-login') {
         const outcome = (payload as { outcome: 'succes' | 'failed' }).outcome;
         let frame: Frame | undefined;
