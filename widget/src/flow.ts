@@ -4,13 +4,30 @@
  * needs on entry. The element only renders the machine and calls the
  * actions below from its buttons.
  */
-import { FINAL, Machine, type Context, type Listener, type StateName, type Via } from './state.js';
-import { createSession, fetchOptions, TransportError, watchSession, type StreamOptions } from './transport.js';
-import type { AuthMethod, Session } from './wire.js';
+import { takeChatLink, type ChatLink } from './chat-link.js';
+import { FINAL, Machine, type Context, type Listener, type Session, type StateName, type Via } from './state.js';
+import {
+  attachSession,
+  createSession,
+  fetchOptions,
+  sessionFeedback,
+  TransportError,
+  watchSession,
+  type StreamOptions,
+} from './transport.js';
+import type { AuthMethod, Session as StartedSession } from './wire.js';
+
+const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
 
 /** The backend's return page closes a window with this name. */
 export const WINDOW_NAME = 'id-contact-auth';
 const FEATURES = 'popup,width=480,height=720';
+const VIAS: readonly string[] = ['popup', 'tab', 'redirect', 'chat'];
+/**
+ * Least time between two activity reports. The backend forwards at most one a
+ * minute anyway; this spares it a request per keystroke of a chat.
+ */
+export const ACTIVITY_INTERVAL_MS = 30_000;
 
 export interface FlowConfig {
   readonly backend: string;
@@ -24,6 +41,8 @@ export interface FlowSeams {
   navigate(url: string): void;
   returnUrl(): string;
   storage(): Storage | undefined;
+  /** Takes a core-initiated session's link out of the address bar. */
+  chatLink(): ChatLink | undefined;
   stream?: StreamOptions;
 }
 
@@ -38,6 +57,7 @@ export const browserSeams: FlowSeams = {
       return undefined; // sandboxed or storage disabled: no resume, still works
     }
   },
+  chatLink: takeChatLink,
 };
 
 interface Stored {
@@ -52,6 +72,9 @@ export class AuthFlow {
   private popup: Window | null = null;
   /** Numbers each choice, so a late answer to an abandoned one is dropped. */
   private attempt = 0;
+  /** Between start and stop: only then may a stream be open. */
+  private active = false;
+  private lastActivity = -Infinity;
 
   constructor(
     private readonly config: FlowConfig,
@@ -73,10 +96,14 @@ export class AuthFlow {
 
   /** Begins, or picks up a session this page started before it reloaded. */
   start(): void {
+    this.active = true;
     const { state, ctx } = this.machine;
     if (state === 'idle') {
-      const stored = this.recall();
-      if (stored) this.machine.send({ type: 'resume', ...stored });
+      // A chat link wins over a stored session: it is the newer one, and is spent if not used now.
+      const link = this.seams.chatLink();
+      const stored = link ? undefined : this.recall();
+      if (link) this.attach(link);
+      else if (stored) this.machine.send({ type: 'resume', ...stored });
       else this.machine.send({ type: 'load' });
     } else if ((state === 'waiting' || state === 'reconnecting') && ctx.session) {
       this.watch(ctx.session);
@@ -89,6 +116,7 @@ export class AuthFlow {
 
   /** Stops all network activity; `start` takes up where it left off. */
   stop(): void {
+    this.active = false;
     this.attempt++; // a session still being created is abandoned, its window closed
     this.loading?.abort();
     this.stopWatching();
@@ -134,12 +162,12 @@ export class AuthFlow {
   /** The user gave up on a popup and goes to the login page with this window. */
   continueHere(): void {
     const { session } = this.ctx;
-    if (this.state === 'blocked' && session) this.redirect(session);
+    if (this.state === 'blocked' && hasLoginPage(session)) this.redirect(session);
   }
 
   reopen(): void {
     const { session } = this.ctx;
-    if (session) this.popup = this.seams.openWindow(session.client_url) ?? this.popup;
+    if (hasLoginPage(session)) this.popup = this.seams.openWindow(session.client_url) ?? this.popup;
   }
 
   cancel(): void {
@@ -160,12 +188,54 @@ export class AuthFlow {
     else this.machine.send({ type: 'load' });
   }
 
+  /**
+   * Ends the login session: the widget forgets the attributes at once; the
+   * backend drops its copy and tells the auth plugin. Nothing the backend or
+   * the plugin does can keep the user logged in here.
+   */
+  logout(): void {
+    const { session } = this.ctx;
+    if (this.state !== 'success' || !session) return;
+    sessionFeedback(this.config.backend, session, 'logout').catch(() => undefined);
+    this.machine.send({ type: 'logout', sessionId: session.session_id });
+  }
+
+  /** The user did something meaningful; passed on (throttled) while a login session lasts. */
+  reportActivity(now = Date.now()): void {
+    const { session, logout } = this.ctx;
+    if (this.state !== 'success' || !logout || !session || now - this.lastActivity < ACTIVITY_INTERVAL_MS) return;
+    this.lastActivity = now;
+    sessionFeedback(this.config.backend, session, 'activity').catch(() => undefined);
+  }
+
+  /** Exchanges the chat link's one-time reference for the session's stream. */
+  private attach(link: ChatLink): void {
+    this.machine.send({ type: 'attach' });
+    attachSession(this.config.backend, link).then(
+      (session) => {
+        // The reference is spent now: a reload must find the session in storage.
+        this.remember({ session, via: 'chat' });
+        this.machine.send({ type: 'started', session, via: 'chat' });
+      },
+      (e: unknown) => {
+        // 404: spent or expired. A 400 or 409 with a result means the result was refused.
+        const status = e instanceof TransportError ? e.status : undefined;
+        const refused = status === 404 || status === 400 || status === 409;
+        if (!refused) this.fail(e);
+        else {
+          const code = link.result && status !== 404 ? 'bad_result' : 'unknown_reference';
+          this.machine.send({ type: 'fail', code, message: (e as Error).message });
+        }
+      },
+    );
+  }
+
   private begin(session: Session, via: Via): void {
     this.remember({ session, via });
     this.machine.send({ type: 'started', session, via });
   }
 
-  private redirect(session: Session): void {
+  private redirect(session: StartedSession): void {
     this.remember({ session, via: 'redirect' });
     this.machine.send({ type: 'redirect', session });
     this.seams.navigate(session.client_url);
@@ -190,7 +260,7 @@ export class AuthFlow {
         (e: unknown) => controller.signal.aborted || this.fail(e),
       );
     } else if (state === 'waiting') {
-      if (!this.unwatch && ctx.session) this.watch(ctx.session);
+      if (this.active && !this.unwatch && ctx.session) this.watch(ctx.session);
     } else if (state === 'error') {
       this.stopWatching();
     } else if (FINAL.has(state) || state === 'choosing') {
@@ -209,7 +279,11 @@ export class AuthFlow {
         lost: () => send({ type: 'lost' }),
         result: (r) => {
           this.unwatch = undefined;
-          send(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes } : { type: 'failed' });
+          send(
+            r.status === 'succes'
+              ? { type: 'succeeded', attributes: r.attributes, logout: r.logout === true }
+              : { type: 'failed' },
+          );
         },
         expired: () => {
           this.unwatch = undefined;
@@ -254,7 +328,7 @@ export class AuthFlow {
       const value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null') as Partial<Stored> | null;
       const s = value?.session;
       const ok = (v: unknown) => typeof v === 'string';
-      if (s && ok(s.session_id) && ok(s.client_url) && ok(s.events_url) && ['popup', 'tab', 'redirect'].includes(value.via!)) {
+      if (s && ok(s.session_id) && ok(s.events_url) && (s.client_url === undefined || ok(s.client_url)) && VIAS.includes(value.via!)) {
         return value as Stored;
       }
     } catch {

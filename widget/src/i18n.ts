@@ -31,6 +31,12 @@ const en = {
   errorPurpose: 'The login service does not know this subject.',
   errorStream: 'The connection to the login service was lost.',
   error: 'Something went wrong at the login service.',
+  attaching: 'Fetching your login…',
+  linkUsed: 'This link has already been used or has expired.',
+  errorResult: 'Your login result could not be verified.',
+  login: 'Log in again',
+  logout: 'Log out',
+  loggedOut: 'You are logged out.',
 };
 
 export type Strings = typeof en;
@@ -64,6 +70,12 @@ const nl: Strings = {
   errorPurpose: 'De inlogdienst kent dit onderwerp niet.',
   errorStream: 'De verbinding met de inlogdienst is verbroken.',
   error: 'Er ging iets mis bij de inlogdienst.',
+  attaching: 'Uw inlog wordt opgehaald…',
+  linkUsed: 'Deze link is al gebruikt of is verlopen.',
+  errorResult: 'Het resultaat van uw inlog kon niet worden gecontroleerd.',
+  login: 'Opnieuw inloggen',
+  logout: 'Uitloggen',
+  loggedOut: 'U bent uitgelogd.',
 };
 
 export const STRINGS: Record<Lang, Strings> = { nl, en };

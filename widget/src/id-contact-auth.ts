@@ -8,7 +8,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { keyed } from 'lit/directives/keyed.js';
 import { AuthFlow, WINDOW_NAME } from './flow.js';
 import { format, labelFor, langOf, normalizeLang, stringsFor, type Lang, type Labels, type StringOverrides, type Strings } from './i18n.js';
-import type { Context, StateName } from './state.js';
+import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
 import type { Attributes } from './wire.js';
 
@@ -21,6 +21,7 @@ export interface IdContactEventMap {
   'id-contact-authenticated': CustomEvent<{ sessionId: string; attributes: Attributes }>;
   'id-contact-failed': CustomEvent<{ sessionId: string }>;
   'id-contact-error': CustomEvent<{ message: string }>;
+  'id-contact-logout': CustomEvent<{ sessionId: string }>;
 }
 
 declare global {
@@ -30,9 +31,13 @@ declare global {
   interface GlobalEventHandlersEventMap extends IdContactEventMap {}
 }
 
-const BUSY: ReadonlySet<StateName> = new Set(['idle', 'loading', 'starting', 'redirecting', 'waiting', 'reconnecting']);
+const BUSY: ReadonlySet<StateName> = new Set(['idle', 'loading', 'attaching', 'starting', 'redirecting', 'waiting', 'reconnecting']);
+
+/** Errors of the chat link: nothing to retry, the way on is a new login. */
+const LINK_ERRORS: Record<string, keyof Strings> = { unknown_reference: 'linkUsed', bad_result: 'errorResult' };
 
 function errorKey(code: string | undefined): keyof Strings {
+  if (code && Object.hasOwn(LINK_ERRORS, code)) return LINK_ERRORS[code]!;
   if (code === 'network') return 'errorNetwork';
   if (code === 'unknown_purpose') return 'errorPurpose';
   if (code === 'stream') return 'errorStream';
@@ -81,6 +86,20 @@ export class IdContactAuth extends LitElement {
     return this.flow?.state ?? 'idle';
   }
 
+  /**
+   * Tells the backend the user did something meaningful (the chat calls this
+   * when the user sends a message), so a login session at the auth plugin
+   * stays alive. Cheap to call often: throttled, fire and forget, never throws.
+   */
+  reportActivity(): void {
+    this.flow?.reportActivity();
+  }
+
+  /** What the Logout button does: ends the login session and forgets the attributes. */
+  logout(): void {
+    this.flow?.logout();
+  }
+
   /** The language in use: the `lang` attribute, else the page's, else Dutch. */
   get locale(): Lang {
     return this.langAttribute ? normalizeLang(this.langAttribute) : langOf(this);
@@ -116,17 +135,18 @@ export class IdContactAuth extends LitElement {
         return host.mode === 'redirect' ? ('redirect' as const) : ('popup' as const);
       },
     };
-    const flow = new AuthFlow(config, (state, ctx) => {
+    const flow = new AuthFlow(config, (state, ctx, _previous, input) => {
       if (flow !== this.flow) return;
       this.requestUpdate();
-      this.announce(state, ctx);
+      this.announce(state, ctx, input);
     });
     this.flow = flow;
     if (this.isConnected) flow.start();
   }
 
-  private announce(state: StateName, ctx: Context): void {
+  private announce(state: StateName, ctx: Context, input: Input): void {
     this.emit('id-contact-state', { state });
+    if (input.type === 'logout') this.emit('id-contact-logout', { sessionId: input.sessionId });
     const sessionId = ctx.session?.session_id ?? '';
     if (state === 'success') this.emit('id-contact-authenticated', { sessionId, attributes: { ...ctx.attributes } });
     if (state === 'failed') this.emit('id-contact-failed', { sessionId });
@@ -162,6 +182,8 @@ export class IdContactAuth extends LitElement {
       case 'idle':
       case 'loading':
         return text.loading;
+      case 'attaching':
+        return text.attaching;
       case 'choosing':
         return text.choose;
       case 'error':
@@ -169,7 +191,7 @@ export class IdContactAuth extends LitElement {
       case 'starting':
         return format(text.starting, { method: ctx.method?.name ?? '' });
       case 'waiting':
-        return ctx.via === 'redirect' ? text.returned : text.waiting;
+        return ctx.via === 'redirect' || ctx.via === 'chat' ? text.returned : text.waiting;
       default:
         return text[state];
     }
@@ -185,6 +207,8 @@ export class IdContactAuth extends LitElement {
       );
     const retry = button(text.retry, () => flow.retry(), true);
     const cancel = button(text.cancel, () => flow.cancel());
+    // Where the chat link failed or the user logged out: the chooser.
+    const login = button(text.login, () => flow.retry(), true);
     const actions = (...items: unknown[]) => html`<div part="actions" class="actions">${items}</div>`;
 
     switch (state) {
@@ -200,11 +224,14 @@ export class IdContactAuth extends LitElement {
               </li>`,
           )}
         </ul>`;
+      case 'error':
+        return actions(ctx.error && Object.hasOwn(LINK_ERRORS, ctx.error.code) ? login : retry);
       case 'loading':
       case 'empty':
-      case 'error':
       case 'failed':
         return actions(retry);
+      case 'loggedOut':
+        return actions(login);
       case 'expired':
         return actions(button(text.startOver, () => flow.retry(), true));
       case 'starting':
@@ -219,15 +246,19 @@ export class IdContactAuth extends LitElement {
           cancel,
         );
       case 'waiting':
-        return actions(ctx.via === 'redirect' ? nothing : button(text.reopen, () => flow.reopen(), true), cancel);
+        return actions(
+          ctx.via === 'popup' || ctx.via === 'tab' ? button(text.reopen, () => flow.reopen(), true) : nothing,
+          cancel,
+        );
       case 'success':
         return html`<dl part="result" aria-label=${text.attributes}>
-          ${Object.entries(ctx.attributes ?? {}).map(
-            ([tag, value]) =>
-              html`<dt part="attribute-label">${labelFor(labels, tag)}</dt>
-                <dd part="attribute-value">${value}</dd>`,
-          )}
-        </dl>`;
+            ${Object.entries(ctx.attributes ?? {}).map(
+              ([tag, value]) =>
+                html`<dt part="attribute-label">${labelFor(labels, tag)}</dt>
+                  <dd part="attribute-value">${value}</dd>`,
+            )}
+          </dl>
+          ${ctx.logout ? actions(button(text.logout, () => flow.logout())) : nothing}`;
       default:
         return nothing;
     }

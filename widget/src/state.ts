@@ -6,13 +6,20 @@
  * double clicks), so effects can fire and forget. To add a state, add a row
  * to `TABLE` and, if it carries data, a case to `reduce`.
  */
-import type { Attributes, AuthMethod, Session } from './wire.js';
+import type { AttachedSession, Attributes, AuthMethod } from './wire.js';
 
-/** How the user reaches the login page of a running session. */
-export type Via = 'popup' | 'tab' | 'redirect';
+/**
+ * How the user reaches the login page of a running session; `chat` when the
+ * core started it and the user came to the chat page through its link.
+ */
+export type Via = 'popup' | 'tab' | 'redirect' | 'chat';
+
+/** A session this widget follows; only the ones it started itself have a login page. */
+export type Session = AttachedSession & { client_url?: string };
 
 export type Input =
   | { type: 'load' }
+  | { type: 'attach' }
   | { type: 'options'; methods: AuthMethod[] }
   | { type: 'noOptions' }
   | { type: 'fail'; code: string; message: string }
@@ -23,15 +30,17 @@ export type Input =
   | { type: 'resume'; session: Session; via: Via }
   | { type: 'lost' }
   | { type: 'live' }
-  | { type: 'succeeded'; attributes: Attributes }
+  | { type: 'succeeded'; attributes: Attributes; logout?: boolean }
   | { type: 'failed' }
   | { type: 'expired' }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | { type: 'logout'; sessionId: string };
 
 export type InputType = Input['type'];
 
 export const TABLE = {
-  idle: { load: 'loading', resume: 'waiting' },
+  idle: { load: 'loading', resume: 'waiting', attach: 'attaching' },
+  attaching: { started: 'waiting', fail: 'error' },
   loading: { load: 'loading', options: 'choosing', noOptions: 'empty', fail: 'error' },
   choosing: { load: 'loading', choose: 'starting' },
   empty: { load: 'loading' },
@@ -41,15 +50,16 @@ export const TABLE = {
   redirecting: { fail: 'error' },
   waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
   reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
-  success: {},
+  success: { logout: 'loggedOut' },
   failed: { load: 'loading' },
   expired: { load: 'loading' },
+  loggedOut: { load: 'loading' },
 } as const satisfies Record<string, Partial<Record<InputType, string>>>;
 
 export type StateName = keyof typeof TABLE;
 
 /** States after which the session is over: its stream is closed, its record dropped. */
-export const FINAL: ReadonlySet<StateName> = new Set(['success', 'failed', 'expired']);
+export const FINAL: ReadonlySet<StateName> = new Set(['success', 'failed', 'expired', 'loggedOut']);
 
 export interface Context {
   methods: AuthMethod[];
@@ -57,6 +67,8 @@ export interface Context {
   session?: Session;
   via?: Via;
   attributes?: Attributes;
+  /** The verified login has a session at the auth plugin: offer Logout, report activity. */
+  logout?: boolean;
   error?: { code: string; message: string };
 }
 
@@ -78,8 +90,9 @@ function reduce(ctx: Context, input: Input): Context {
     case 'resume':
       return { ...ctx, session: input.session, via: input.via, error: undefined };
     case 'succeeded':
-      return { ...ctx, attributes: input.attributes };
+      return { ...ctx, attributes: input.attributes, logout: input.logout };
     case 'cancel':
+    case 'logout':
       return { methods: ctx.methods };
     default:
       return ctx;

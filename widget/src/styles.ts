@@ -147,6 +147,9 @@ export const styles = css`
     margin: 0;
     overflow-wrap: anywhere;
   }
+  dl + .actions {
+    margin-top: 1em;
+  }
   @media (prefers-reduced-motion: reduce) {
     .busy::before {
       animation: none;

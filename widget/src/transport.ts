@@ -1,15 +1,17 @@
 /**
- * Everything the widget says to the backend: two fetches and the session's
+ * Everything the widget says to the backend: its fetches and the session's
  * event stream. Knows nothing of rendering or state; failures come out as
  * `TransportError` with the backend's error code where it gave one.
  */
-import type { Attributes, AuthMethod, ErrorBody, ResultEvent, Session, SessionOptions } from './wire.js';
+import type { AttachedSession, Attributes, AuthMethod, ErrorBody, ResultEvent, Session, SessionOptions } from './wire.js';
 
 export class TransportError extends Error {
   constructor(
     /** The backend's `error` code, or `network`, `bad_response`, `http_<status>`. */
     readonly code: string,
     message: string,
+    /** The HTTP status, when the backend answered. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -37,6 +39,7 @@ async function request(url: string, init: RequestInit): Promise<unknown> {
     throw new TransportError(
       isString(err?.error) ? err.error : `http_${response.status}`,
       isString(err?.message) ? err.message : `HTTP ${response.status}`,
+      response.status,
     );
   }
   return body;
@@ -71,9 +74,33 @@ export async function createSession(
   return session as Session;
 }
 
+/** `POST /sessions/attach`: spends the chat link's reference, and has any result on it verified. */
+export async function attachSession(backend: string, body: { reference: string; result?: string }): Promise<AttachedSession> {
+  const session = (await request(endpoint(backend, 'sessions/attach'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })) as Partial<AttachedSession> | undefined;
+  if (!isString(session?.session_id) || !isWebUrl(session.events_url)) throw badResponse();
+  return session as AttachedSession;
+}
+
+/**
+ * `POST /sessions/:id/activity` or `/logout`, authorised by the session's
+ * stream token. `keepalive`, so a logout still goes out when the page closes.
+ */
+export async function sessionFeedback(backend: string, session: AttachedSession, type: 'activity' | 'logout'): Promise<void> {
+  const token = new URL(session.events_url).searchParams.get('token') ?? '';
+  await request(endpoint(backend, `sessions/${encodeURIComponent(session.session_id)}/${type}`), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    keepalive: true,
+  });
+}
+
 /** Parses a `result` event's data; undefined if it is not one. */
 export function parseResult(data: string): ResultEvent | undefined {
-  let value: { status?: unknown; attributes?: unknown };
+  let value: { status?: unknown; attributes?: unknown; logout?: unknown };
   try {
     value = JSON.parse(data);
   } catch {
@@ -87,7 +114,7 @@ export function parseResult(data: string): ResultEvent | undefined {
     typeof attributes === 'object' &&
     Object.values(attributes).every(isString)
   ) {
-    return { status: 'succes', attributes: attributes as Attributes };
+    return { status: 'succes', attributes: attributes as Attributes, ...(value.logout === true ? { logout: true } : {}) };
   }
   return undefined;
 }

@@ -19,17 +19,26 @@ export interface SessionOptions {
   auth_methods: AuthMethod[];
 }
 
-/** `POST /sessions` answer. */
-export interface Session {
+/** `POST /sessions/attach` answer: a session the core started, reached through the chat link. */
+export interface AttachedSession {
   session_id: string;
-  client_url: string;
+  /** Carries the session's token as `?token=`, also the Bearer for activity and logout. */
   events_url: string;
 }
+
+/** `POST /sessions` answer. */
+export interface Session extends AttachedSession {
+  client_url: string;
+}
+
+/** Query parameter of the chat link carrying a core-initiated session's one-time reference. */
+export const REFERENCE_PARAM = 'id-contact-session';
 
 export type Attributes = Record<string, string>;
 
 /** Data of the `result` event; the wire spelling is `succes`, one s. */
-export type ResultEvent = { status: 'succes'; attributes: Attributes } | { status: 'failed' };
+/** `logout`: the login keeps a session at the auth plugin, which the user can end. */
+export type ResultEvent = { status: 'succes'; attributes: Attributes; logout?: boolean } | { status: 'failed' };
 
 /** Every error answer of the backend. */
 export interface ErrorBody {

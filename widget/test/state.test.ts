@@ -17,10 +17,26 @@ describe('state table', () => {
     }
   });
 
-  it('final states accept no session input: only starting over', () => {
+  it('final states accept no session input: only starting over, or logging out', () => {
     for (const state of FINAL) {
-      expect(Object.keys(TABLE[state]).filter((input) => input !== 'load')).to.deep.equal([]);
+      expect(Object.keys(TABLE[state]).filter((input) => input !== 'load' && input !== 'logout')).to.deep.equal([]);
     }
+    expect(next('success', 'logout')).to.equal('loggedOut');
+    expect(next('loggedOut', 'load')).to.equal('loading');
+  });
+
+  it('a chat link attaches, then waits like any session; a refused link is an error', () => {
+    const { machine, seen } = recorder();
+    machine.send({ type: 'attach' });
+    machine.send({ type: 'started', session: { session_id: 's2', events_url: 'https://idc.example/e?token=u' }, via: 'chat' });
+    machine.send({ type: 'succeeded', attributes: { email: 'a@b.nl' }, logout: true });
+    expect(machine.ctx.logout).to.equal(true);
+    machine.send({ type: 'logout', sessionId: 's2' });
+    expect(seen).to.deep.equal(['attaching', 'waiting', 'success', 'loggedOut']);
+    // Logged out: the attributes are gone from the widget.
+    expect(machine.ctx).to.deep.equal({ methods: [] });
+    expect(next('attaching', 'fail')).to.equal('error');
+    expect(next('attaching', 'cancel')).to.equal(undefined);
   });
 
   it('runs the popup flow from idle to success, carrying the data along', () => {

@@ -10,9 +10,11 @@ const checks: [
   Same<Widget.AuthMethod, Server.AuthMethodOption>,
   Same<Widget.SessionOptions, Server.SessionOptionsResponse>,
   Same<Widget.Session, Server.CreateSessionResponse>,
+  Same<Widget.AttachedSession, Server.AttachSessionResponse>,
+  Same<typeof Widget.REFERENCE_PARAM, typeof Server.SESSION_REFERENCE_PARAM>,
   Same<Widget.Attributes, Server.Attributes>,
   Same<Widget.ErrorBody, Server.ErrorResponse>,
   // The server may add fields to a result event; the widget reads what it knows.
   Server.ResultEvent extends Widget.ResultEvent ? true : false,
-] = [true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 export default checks;
