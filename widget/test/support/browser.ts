@@ -7,7 +7,9 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
 import '../../src/define.js';
 import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
-import type { StackInfo } from './stack.js';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.js';
+import { REFERENCE_PARAM } from '../../src/wire.js';
+import type { ChatRequest, ChatStart, StackInfo } from './stack.js';
 
 let info: Promise<StackInfo> | undefined;
 export function stack(): Promise<StackInfo> {
@@ -18,6 +20,27 @@ export const coreMode = (mode: 'up' | 'down' | 'hang') => executeServerCommand('
 export const login = (outcome: 'succes' | 'failed') => executeServerCommand('idc-login', { outcome });
 export const openPages = () => executeServerCommand('idc-pages') as Promise<string[]>;
 export const dropConnections = () => executeServerCommand('idc-drop');
+export const startChat = (request: ChatRequest) => executeServerCommand('idc-chat', { request }) as Promise<ChatStart>;
+export const deliverResult = (attrUrl: string, status: 'succes' | 'failed') =>
+  executeServerCommand('idc-deliver', { attrUrl, status }) as Promise<number>;
+export const resultToken = (kind: 'succes' | 'failed' | 'forged') => executeServerCommand('idc-result-token', { kind }) as Promise<string>;
+export const sessionFeedback = () => executeServerCommand('idc-feedback') as Promise<SessionFeedbackCall[]>;
+export const feedbackBehaviour = (behaviour: SessionFeedbackBehaviour) => executeServerCommand('idc-feedback-behaviour', { behaviour });
+
+const LINK_PARAMS = [REFERENCE_PARAM, 'result'];
+
+/**
+ * Puts a chat link's reference (and result) on this page's own URL, as if the
+ * user had come to this page through it; `extra` adds other parameters.
+ */
+export function land(chatUrl: string, extra: Record<string, string> = {}, hash = ''): void {
+  const from = new URL(chatUrl);
+  const here = new URL(location.href);
+  for (const [key, value] of Object.entries(extra)) here.searchParams.set(key, value);
+  for (const key of LINK_PARAMS) if (from.searchParams.has(key)) here.searchParams.set(key, from.searchParams.get(key)!);
+  here.hash = hash;
+  history.replaceState(history.state, '', here.href);
+}
 
 export interface MountOptions {
   purpose?: string;
@@ -49,6 +72,12 @@ const cleanups: (() => void)[] = [];
 /** For afterEach: no element, listener, stored session or popup survives a test. */
 export async function cleanUp(): Promise<void> {
   fixtureCleanup();
+  // What a test put on the page's URL (land) goes, whether or not a widget took it.
+  const url = new URL(location.href);
+  for (const key of [...LINK_PARAMS, 'topic']) url.searchParams.delete(key);
+  url.hash = '';
+  history.replaceState(history.state, '', url.href);
+  await feedbackBehaviour('ok');
   cleanups.splice(0).forEach((f) => f());
   sessionStorage.clear();
   document.documentElement.removeAttribute('lang');

@@ -9,6 +9,8 @@ import { createApp } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 import { CoreError, createCoreClient, type CoreClient } from '../../../server/src/core-client.ts';
 import { serveApp } from '../../../server/src/serve.ts';
+import { createResultToken } from '../../../demo/src/auth-plugin/result-token.ts';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.ts';
 import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';
 import { startCoreStandin } from '../../../demo/src/core/standin.ts';
 import type { CoreConfig } from '../../../demo/src/core/config.ts';
@@ -41,8 +43,23 @@ export interface StackInfo {
   backend: string;
   /** Backend whose sessions expire after two seconds. */
   shortBackend: string;
+  /** Backend that gives the core no attr_url: results come as `?result=` on the chat link. */
+  resultBackend: string;
   core: string;
   plugin: string;
+  /** Auth plugin whose logins keep a session (results carry session_url). */
+  sessionPlugin: string;
+}
+
+/** The core's HTTP Basic credentials for `POST /start_communication` (IDC_PLUGIN_AUTH). */
+export const PLUGIN_AUTH = { user: 'core', password: 'test-secret' };
+
+/** A core-initiated session, as the browser gets to see it. */
+export interface ChatStart {
+  /** Where the core sends the user: the chat page with the reference (and maybe `result`). */
+  chatUrl: string;
+  /** Only for sessions started directly, with an attr_url: where the result goes. */
+  attrUrl?: string;
 }
 
 /** `down`: the backend's core calls fail as if the core were unreachable; `hang`: they wait until the mode changes. */
@@ -53,26 +70,61 @@ export interface Stack {
   setCoreMode(mode: CoreMode): void;
   /** Cuts every open connection to the backends, event streams included. */
   dropConnections(): void;
+  /**
+   * As the core does for a user who chose chat: directly (`/start_communication`,
+   * with or without an inline `auth_result`), or through the core's full
+   * `/start`, whose login is then completed as the user would (`login`).
+   */
+  startChat(request: ChatRequest): Promise<ChatStart>;
+  /** POSTs a fresh result to an attr_url, as an auth plugin does. */
+  deliverResult(attrUrl: string, status: 'succes' | 'failed'): Promise<number>;
+  /** A result token signed and encrypted with the right keys, or garbage. */
+  resultToken(kind: 'succes' | 'failed' | 'forged'): Promise<string>;
+  sessionFeedback(): SessionFeedbackCall[];
+  setSessionFeedbackBehaviour(behaviour: SessionFeedbackBehaviour): void;
   close(): Promise<void>;
 }
 
-export async function startStack(allowedOrigins: string[]): Promise<Stack> {
+export type ChatRequest =
+  | { via: 'direct'; backend: 'backend' | 'resultBackend'; authResult?: 'succes' | 'failed' }
+  | { via: 'core'; authMethod: 'irma' | 'irma_session'; commMethod: 'chat' | 'chat_result'; login?: 'succes' | 'failed' };
+
+/**
+ * `chatPage`: the chat page the backends send users to (IDC_CHAT_URL); its
+ * `?backend=` tells the page which backend it belongs to.
+ */
+const CHAT_PURPOSE = 'chat_with_us';
+
+export async function startStack(allowedOrigins: string[], chatPage: string): Promise<Stack> {
   const ours = rsa();
   const pluginKeys = rsa();
-  const plugin = await startAuthPluginStandin({
-    signingKey: pluginKeys.privateKey,
-    encryptionKey: ours.publicKey,
-    testPerson: TEST_PERSON,
-  });
-  const method = (tag: string, name: string) => ({ tag, name, image_path: `/static/${tag}.svg`, start: plugin.url });
+  const pluginOptions = { signingKey: pluginKeys.privateKey, encryptionKey: ours.publicKey, testPerson: TEST_PERSON };
+  const plugin = await startAuthPluginStandin(pluginOptions);
+  // Short hangs, so a hanging session_url never outlives the test run by much.
+  const sessionPlugin = await startAuthPluginStandin({ ...pluginOptions, withSession: true, hangMs: 10_000 });
+
+  // Listening first: the core must know the backends' URLs, and they the core's.
+  const apps: Record<string, ReturnType<typeof createApp>> = {};
+  const listen = (name: string) => serveApp({ fetch: (request) => apps[name]!.fetch(request) });
+  const [backend, shortBackend, resultBackend] = await Promise.all([listen('backend'), listen('short'), listen('result')]);
+
+  const method = (tag: string, name: string, start = plugin.url) => ({ tag, name, image_path: `/static/${tag}.svg`, start });
+  const chat = (tag: string, start: string) => ({ tag, name: 'Chat', image_path: '/static/chat.svg', start, credentials: PLUGIN_AUTH });
   const coreConfig: CoreConfig = {
     purposes: [
       { tag: 'report_move', attributes: ['bsn', 'fullname', 'email', 'shoe_size', 'remark'], allowed_auth: ['irma', 'digid'], allowed_comm: [] },
+      // What the core starts when a user picks chat (core-initiated sessions).
+      { tag: CHAT_PURPOSE, attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['irma', 'irma_session'], allowed_comm: ['chat', 'chat_result'] },
       { tag: 'no_methods', attributes: ['email'], allowed_auth: [], allowed_comm: [] },
       { tag: 'hostile_names', attributes: ['email'], allowed_auth: ['hostile'], allowed_comm: [] },
     ],
-    auth_methods: [method('irma', 'Yivi'), method('digid', 'DigiD'), method('hostile', HOSTILE_NAME)],
-    comm_methods: [],
+    auth_methods: [
+      method('irma', 'Yivi'),
+      method('digid', 'DigiD'),
+      method('hostile', HOSTILE_NAME),
+      method('irma_session', 'Yivi (with a login session)', sessionPlugin.url),
+    ],
+    comm_methods: [chat('chat', backend.url), chat('chat_result', resultBackend.url)],
   };
   const core = await startCoreStandin({ config: coreConfig });
 
@@ -82,16 +134,16 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
     if (mode !== 'up') throw new CoreError('the ID Contact core is unreachable');
     return call();
   };
-  const backendFor = async (ttlSeconds: number) => {
-    let app: ReturnType<typeof createApp> | undefined;
-    const running = await serveApp({ fetch: (request) => app!.fetch(request) });
+  const configure = (name: string, running: { url: string }, env: Record<string, string>) => {
     const config = loadConfig({
       IDC_PUBLIC_URL: running.url,
       IDC_CORE_URL: core.url,
       IDC_DECRYPTION_KEY: ours.privatePem,
       IDC_SIGNATURE_KEYS: pluginKeys.publicPem,
       IDC_ALLOWED_ORIGINS: allowedOrigins.join(','),
-      IDC_SESSION_TTL_SECONDS: String(ttlSeconds),
+      IDC_CHAT_URL: `${chatPage}?backend=${encodeURIComponent(running.url)}`,
+      IDC_PLUGIN_AUTH: `${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`,
+      ...env,
     });
     const real = createCoreClient(config);
     const switchable: CoreClient = {
@@ -99,23 +151,79 @@ export async function startStack(allowedOrigins: string[]): Promise<Stack> {
       start: (request) => whenUp(() => real.start(request)),
     };
     const quiet = { info() {}, warn() {}, error() {} };
-    app = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0 });
-    return running;
+    apps[name] = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0 });
   };
-  const backend = await backendFor(900);
-  const shortBackend = await backendFor(2);
+  configure('backend', backend, { IDC_SESSION_TTL_SECONDS: '900' });
+  configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2' });
+  configure('result', resultBackend, { IDC_SESSION_TTL_SECONDS: '900', IDC_USE_ATTR_URL: 'false' });
+
+  const basic = `Basic ${Buffer.from(`${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`).toString('base64')}`;
+  const post = (url: string, init: { type: string; body: string; headers?: Record<string, string> }) =>
+    fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': init.type, ...init.headers }, body: init.body });
+  const resultToken = async (kind: 'succes' | 'failed' | 'forged') => {
+    if (kind === 'forged') {
+      // Well formed, but signed by a key no backend trusts.
+      const { privateKey } = rsa();
+      return createResultToken({ status: 'succes', attributes: { fullname: 'Mallory' } }, { signingKey: privateKey, encryptionKey: ours.publicKey });
+    }
+    const claims = kind === 'succes' ? { status: kind, attributes: { fullname: TEST_PERSON.fullname, email: TEST_PERSON.email } } : { status: kind };
+    return createResultToken(claims, { signingKey: pluginKeys.privateKey, encryptionKey: ours.publicKey });
+  };
+
+  async function startChat(request: ChatRequest): Promise<ChatStart> {
+    if (request.via === 'direct') {
+      const base = request.backend === 'backend' ? backend.url : resultBackend.url;
+      const body = { purpose: CHAT_PURPOSE, ...(request.authResult ? { auth_result: await resultToken(request.authResult) } : {}) };
+      const response = await post(`${base}/start_communication`, {
+        type: 'application/json',
+        body: JSON.stringify(body),
+        headers: { authorization: basic },
+      });
+      if (!response.ok) throw new Error(`start_communication answered ${response.status}: ${await response.text()}`);
+      const answer = (await response.json()) as { client_url: string; attr_url?: string };
+      return { chatUrl: answer.client_url, attrUrl: answer.attr_url };
+    }
+    const started = await post(`${core.url}/start`, {
+      type: 'application/json',
+      body: JSON.stringify({ purpose: CHAT_PURPOSE, auth_method: request.authMethod, comm_method: request.commMethod }),
+      headers: { accept: 'application/json' },
+    });
+    if (!started.ok) throw new Error(`core /start answered ${started.status}: ${await started.text()}`);
+    const loginUrl = ((await started.json()) as { client_url: string }).client_url;
+    if (!request.login) return { chatUrl: loginUrl };
+    // The user's click on the login page: the plugin delivers, then sends the browser on.
+    const done = await post(loginUrl, { type: 'application/x-www-form-urlencoded', body: `outcome=${request.login}` });
+    const location = done.headers.get('location');
+    if (done.status !== 303 || !location) throw new Error(`login answered ${done.status}`);
+    return { chatUrl: location };
+  }
 
   return {
-    info: { backend: backend.url, shortBackend: shortBackend.url, core: core.url, plugin: plugin.url },
+    info: {
+      backend: backend.url,
+      shortBackend: shortBackend.url,
+      resultBackend: resultBackend.url,
+      core: core.url,
+      plugin: plugin.url,
+      sessionPlugin: sessionPlugin.url,
+    },
     setCoreMode(next) {
       mode = next;
     },
     dropConnections() {
-      backend.server.closeAllConnections();
-      shortBackend.server.closeAllConnections();
+      for (const running of [backend, shortBackend, resultBackend]) running.server.closeAllConnections();
     },
+    startChat,
+    async deliverResult(attrUrl, status) {
+      const response = await post(attrUrl, { type: 'application/jwt', body: await resultToken(status) });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    resultToken,
+    sessionFeedback: () => sessionPlugin.sessionFeedback,
+    setSessionFeedbackBehaviour: (behaviour) => sessionPlugin.setSessionFeedbackBehaviour(behaviour),
     async close() {
-      await Promise.all([backend.close(), shortBackend.close(), core.close(), plugin.close()]);
+      await Promise.all([backend, shortBackend, resultBackend, core, plugin, sessionPlugin].map((s) => s.close()));
     },
   };
 }

@@ -10,11 +10,19 @@
  * - `idc-login` `{outcome}`: click `succes` or `failed` on the auth plugin's
  *   login page, wherever it is open (popup, tab, or the page itself), as the
  *   user would; resolves once that page has navigated on;
- * - `idc-pages`: the URLs of all open pages, to see popups come and go.
+ * - `idc-pages`: the URLs of all open pages, to see popups come and go;
+ * - `idc-chat` `{request}`: a core-initiated session (stack.ts `startChat`),
+ *   answering `{chatUrl, attrUrl?}`;
+ * - `idc-deliver` `{attrUrl, status}`: POST a fresh result to an attr_url;
+ * - `idc-result-token` `{kind}`: a result token (`succes`, `failed`, `forged`);
+ * - `idc-feedback`: the session plugin's recorded session feedback calls;
+ * - `idc-feedback-behaviour` `{behaviour}`: how its session_url answers
+ *   (`ok`, `fail`, `hang`).
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Frame, Page } from 'puppeteer-core';
-import { startStack, type CoreMode, type Stack } from './stack.ts';
+import type { SessionFeedbackBehaviour } from '../../../demo/src/auth-plugin/app.ts';
+import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
 
 interface PuppeteerLauncher {
   getPage(sessionId: string): Page;
@@ -39,7 +47,8 @@ export function stackPlugin(): TestRunnerPlugin {
     name: 'idc-stack',
     async serverStart({ config }) {
       const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
-      stack = await startStack(origins);
+      const page = `http://${config.hostname ?? 'localhost'}:${config.port}`;
+      stack = await startStack(origins, `${page}/widget/test/fixtures/chat-host.html`);
     },
     async serverStop() {
       await stack?.close();
@@ -57,6 +66,17 @@ export function stackPlugin(): TestRunnerPlugin {
       if (command === 'idc-close-popups') {
         const mine = (session.browser as unknown as PuppeteerLauncher).getPage(session.id);
         for (const page of await pagesOf(session)) if (page !== mine) await page.close().catch(() => undefined); // it may have closed itself meanwhile
+        return true;
+      }
+      if (command === 'idc-chat') return stack!.startChat((payload as { request: ChatRequest }).request);
+      if (command === 'idc-deliver') {
+        const { attrUrl, status } = payload as { attrUrl: string; status: 'succes' | 'failed' };
+        return stack!.deliverResult(attrUrl, status);
+      }
+      if (command === 'idc-result-token') return stack!.resultToken((payload as { kind: 'succes' | 'failed' | 'forged' }).kind);
+      if (command === 'idc-feedback') return stack!.sessionFeedback();
+      if (command === 'idc-feedback-behaviour') {
+        stack!.setSessionFeedbackBehaviour((payload as { behaviour: SessionFeedbackBehaviour }).behaviour);
         return true;
       }
       if (command === 'idc-pages') return (await pagesOf(session)).filter((p) => !p.isClosed()).map((p) => p.target().url());
