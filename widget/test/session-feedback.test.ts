@@ -1,0 +1,188 @@
+/**
+ * Logins that keep a session at the auth plugin (the result carries
+ * session_url): the Logout button, `reportActivity()`, and a session_url that
+ * fails or hangs. The login goes through the stand-in core's full `/start`
+ * and the session-keeping test auth plugin; the plugin records what the
+ * backend tells it.
+ */
+import { expect } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import {
+  button,
+  cleanUp,
+  feedbackBehaviour,
+  land,
+  mount,
+  parts,
+  press,
+  sessionFeedback,
+  startChat,
+  statusText,
+  waitForState,
+} from './support/browser.js';
+
+interface Stored {
+  session: { session_id: string; events_url: string };
+}
+
+/** Logs in with a session-keeping method, lands on the chat page, waits for success. */
+async function loggedIn(lang = 'nl') {
+  const { chatUrl } = await startChat({ via: 'core', authMethod: 'irma_session', commMethod: 'chat', login: 'succes' });
+  land(chatUrl);
+  // The stored session is there between attach and the result: keep a copy to look at the backend with.
+  let stored: Stored | undefined;
+  const peek = (e: Event) => {
+    if ((e as CustomEvent<{ state: string }>).detail.state !== 'waiting') return;
+    const key = Object.keys(sessionStorage).find((k) => k.startsWith('id-contact-auth'));
+    stored = key ? (JSON.parse(sessionStorage.getItem(key)!) as Stored) : undefined;
+  };
+  document.addEventListener('id-contact-state', peek);
+  const { el } = await mount({ lang });
+  await waitForState(el, 'success');
+  document.removeEventListener('id-contact-state', peek);
+  if (!stored) throw new Error('no stored session seen');
+  return { el, session: stored.session };
+}
+
+const since = async (start: number, type: 'user_active' | 'logout') =>
+  (await sessionFeedback()).filter((call) => call.type === type && call.at >= start);
+
+function nextLogout(): Promise<CustomEvent<{ sessionId: string }>> {
+  return new Promise((resolve) => document.addEventListener('id-contact-logout', resolve, { once: true }));
+}
+
+describe('login sessions (session_url)', () => {
+  afterEach(cleanUp);
+
+  it('Logout tells the plugin, clears the widget and the backend, and fires id-contact-logout', async () => {
+    const start = Date.now();
+    const { el, session } = await loggedIn();
+    expect(parts(el, 'attribute-value').map((dd) => dd.textContent)).to.include('Sanne de Vries');
+    const logout = button(el, 'Uitloggen');
+    expect(logout.getAttribute('part')).to.equal('button');
+
+    const fired = nextLogout();
+    logout.click();
+    expect(el.state).to.equal('loggedOut');
+    expect((await fired).detail.sessionId).to.equal(session.session_id);
+    await el.updateComplete;
+    expect(statusText(el)).to.equal('U bent uitgelogd.');
+    expect(el.shadowRoot!.querySelector('dl')).to.equal(null);
+    expect(el.shadowRoot!.textContent).not.to.contain('Sanne');
+
+    const calls = await waitForAsync(async () => {
+      const found = await since(start, 'logout');
+      return found.length ? found : undefined;
+    }, 'the plugin to get the logout');
+    expect(calls).to.have.length(1);
+    // The backend forgot the session: its stream is gone.
+    expect((await fetch(session.events_url)).status).to.equal(404);
+
+    button(el, 'Opnieuw inloggen').click();
+    await waitForState(el, 'choosing');
+  });
+
+  it('reportActivity() passes meaningful activity on once, however often it is called', async () => {
+    const start = Date.now();
+    const { el } = await loggedIn();
+    for (let i = 0; i < 5; i++) {
+      el.reportActivity();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitForAsync(async () => (await since(start, 'user_active')).length > 0 || undefined, 'a user_active call');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await since(start, 'user_active')).to.have.length(1);
+  });
+
+  it('reportActivity() does nothing (and never throws) without a login session', async () => {
+    const { el } = await mount();
+    el.reportActivity();
+    await waitForState(el, 'choosing');
+    el.reportActivity();
+    expect(el.state).to.equal('choosing');
+  });
+
+  for (const behaviour of ['fail', 'hang'] as const) {
+    it(`a session_url that ${behaviour}s: the widget logs out at once all the same`, async () => {
+      await feedbackBehaviour(behaviour);
+      const start = Date.now();
+      const { el, session } = await loggedIn();
+      const fired = nextLogout();
+      button(el, 'Uitloggen').click();
+      expect(el.state).to.equal('loggedOut');
+      await fired;
+      // The backend answered without waiting on the plugin, and dropped the session.
+      await waitForAsync(async () => (await since(start, 'logout')).length > 0 || undefined, 'the logout call');
+      expect((await fetch(session.events_url)).status).to.equal(404);
+    });
+  }
+
+  it('a logout the backend cannot carry out (session already gone) still clears the widget', async () => {
+    const { el, session } = await loggedIn();
+    const backend = new URL(session.events_url).origin;
+    const token = new URL(session.events_url).searchParams.get('token');
+    const first = await fetch(`${backend}/sessions/${session.session_id}/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(first.status).to.equal(200);
+    const fired = nextLogout();
+    button(el, 'Uitloggen').click();
+    expect((await fired).detail.sessionId).to.equal(session.session_id);
+    expect(el.state).to.equal('loggedOut');
+  });
+
+  it('Logout is reachable and usable with the keyboard', async () => {
+    const { el } = await loggedIn('en');
+    (document.activeElement as HTMLElement | null)?.blur();
+    await sendKeys({ press: 'Tab' });
+    const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
+    expect(focused()?.textContent?.trim()).to.equal('Log out');
+    expect(getComputedStyle(focused()!).outlineStyle).to.equal('solid');
+    await sendKeys({ press: 'Enter' });
+    await waitForState(el, 'loggedOut');
+    // The button went away under the focus; focus stayed in the widget, on the way back in.
+    expect(focused()?.textContent?.trim()).to.equal('Log in again');
+    await press(focused()!);
+    await waitForState(el, 'choosing');
+  });
+
+  describe('axe finds no violation', () => {
+    after(() => emulateMedia({ colorScheme: 'light' }));
+
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`success with Logout, and logged out (${scheme})`, async () => {
+        await emulateMedia({ colorScheme: scheme });
+        const { el } = await loggedIn();
+        await expect(el).to.be.accessible();
+        button(el, 'Uitloggen').click();
+        await el.updateComplete;
+        await expect(el).to.be.accessible();
+      });
+
+      it(`a spent chat link (${scheme})`, async () => {
+        await emulateMedia({ colorScheme: scheme });
+        const { chatUrl } = await startChat({ via: 'direct', backend: 'backend', authResult: 'failed' });
+        land(chatUrl);
+        const first = await mount();
+        await waitForState(first.el, 'failed');
+        await expect(first.el).to.be.accessible();
+        land(chatUrl);
+        const { el } = await mount();
+        await waitForState(el, 'error');
+        await expect(el).to.be.accessible();
+      });
+    }
+  });
+});
+
+/** waitFor for checks that need a round trip to the server. */
+async function waitForAsync<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
