@@ -51,8 +51,11 @@ describe('the chat with a popup login', () => {
 
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
     await agentSays(page, `Dank u wel, ${TEST_PERSON_NAME}.`).waitFor();
-    // The widget has done its work and made room for the details.
-    expect(await page.locator('id-contact-auth').count()).toBe(0);
+    // The widget shows the outcome; the details show once, in the page's own message.
+    await page.getByText('Uw identiteit is geverifieerd.').waitFor();
+    expect(await page.getByText(DEMO_TEST_PERSON.bsn!).filter({ visible: true }).count()).toBe(1);
+    // Without a login session at the auth plugin there is nothing to log out of.
+    expect(await page.getByRole('button', { name: 'Uitloggen' }).count()).toBe(0);
     // The result came the intended way: a POST to attr_url that the backend accepted.
     expect(demo.authPlugin.resultDeliveries.map(({ resultStatus, status }) => ({ resultStatus, status }))).toContainEqual({
       resultStatus: 'succes',

@@ -4,6 +4,7 @@
  * Switches (flag or environment variable):
  *   --signed-start   DEMO_SIGNED_START=1   signed POST /start; the core refuses plain ones
  *   --no-attr-url    DEMO_USE_ATTR_URL=0   results come back as ?result= on the return page
+ *   --login-session  DEMO_LOGIN_SESSION=1  the login keeps a session: Logout button, activity reports
  *   --log            DEMO_LOG=1            print the backend's request log
  * Ports: DEMO_CHAT_PORT, DEMO_BACKEND_PORT, DEMO_CORE_PORT, DEMO_AUTH_PLUGIN_PORT (0: any free port).
  * Keys: DEMO_KEYS_DIR, default demo/.keys.
@@ -53,6 +54,7 @@ function backendLogger(verbose: boolean): Logger {
 const keysDir = env.DEMO_KEYS_DIR || DEFAULT_KEYS_DIR;
 const signedStart = isOn('--signed-start', 'DEMO_SIGNED_START', false);
 const useAttrUrl = isOn('--no-attr-url', 'DEMO_USE_ATTR_URL', true);
+const loginSession = isOn('--login-session', 'DEMO_LOGIN_SESSION', false);
 const started = performance.now();
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
@@ -61,6 +63,7 @@ try {
     ports: portsFromEnv(),
     signedStart,
     useAttrUrl,
+    loginSession,
     keysDir,
     logger: backendLogger(isOn('--log', 'DEMO_LOG', false)),
   });
@@ -71,6 +74,23 @@ try {
   }
   throw error;
 }
+
+// Listening for Ctrl-C before saying it works: whoever reads the table may press it at once.
+let stopping = false;
+function stop(): void {
+  if (stopping) process.exit(1); // a second Ctrl-C does not wait
+  stopping = true;
+  console.log('\nStopping the demo…');
+  demo.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('Could not stop cleanly:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 
 const { urls } = demo;
 const rows: Array<[string, string]> = [
@@ -89,6 +109,7 @@ console.log(
     '',
     `  Start at the core:  ${signedStart ? `signed (ES256, kid "${START_KID}"); plain starts are refused` : 'plain JSON (--signed-start to sign)'}`,
     `  Result delivery:    ${useAttrUrl ? 'POST to attr_url (--no-attr-url for ?result=)' : '?result= on the return page (no attr_url)'}`,
+    `  Login session:      ${loginSession ? 'kept by the auth plugin (Logout button in the chat)' : 'none (--login-session for a Logout button)'}`,
     `  Keys:               ${relative(process.cwd(), keysDir) || keysDir} (reused next time; never commit them)`,
     '',
     `  Open ${urls.chat} to chat. Redirect instead of popup: ${urls.chat}/?mode=redirect`,
@@ -96,19 +117,3 @@ console.log(
     '',
   ].join('\n'),
 );
-
-let stopping = false;
-function stop(): void {
-  if (stopping) process.exit(1); // a second Ctrl-C does not wait
-  stopping = true;
-  console.log('\nStopping the demo…');
-  demo.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error('Could not stop cleanly:', error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

@@ -15,7 +15,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
 });
 try {
-  const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 960, height: 1240 }, deviceScaleFactor: 2 });
+  const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 960, height: 1330 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   await page.goto(demo.urls.chat);
 

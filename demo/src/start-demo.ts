@@ -33,6 +33,8 @@ export interface DemoOptions {
   signedStart?: boolean;
   /** false: no attr_url, so the result comes back as `?result=` on the return page. Default true. */
   useAttrUrl?: boolean;
+  /** The auth plugin keeps a login session (session_url): the widget offers Logout, the chat reports activity. */
+  loginSession?: boolean;
   /** Where keys are kept between runs; null: fresh keys in memory. Default demo/.keys. */
   keysDir?: string | null;
   /** The backend's request log; silent by default. */
@@ -94,6 +96,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         signingKey: keys.pluginSigning.privateKey,
         encryptionKey: keys.decryption.publicKey,
         testPerson: DEMO_TEST_PERSON,
+        withSession: options.loginSession ?? false,
         port: ports.authPlugin,
       }),
     );
@@ -124,6 +127,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       IDC_SIGNATURE_KEYS: keys.pluginSigning.publicPem,
       IDC_ALLOWED_ORIGINS: [new URL(chat.url).origin, ...localhostAlias(chat.url)].join(','),
       IDC_USE_ATTR_URL: options.useAttrUrl === false ? 'false' : 'true',
+      // Where a conversation the core starts (user chose login and chat there) lands.
+      IDC_CHAT_URL: chat.url,
       ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.startSigning.privatePem, IDC_START_KID: START_KID } : {}),
     });
     const store = new MemorySessionStore();

@@ -37,6 +37,8 @@ const SAY = {
     'Dank u voor uw bericht. Om uw vraag over uw verhuizing te beantwoorden, moet ik eerst weten wie u bent. Wilt u inloggen met een van de methoden hierboven?',
   afterLogin:
     'Dank u voor uw bericht. Dit is een demonstratie, dus hier eindigt het gesprek. Met "Nieuw gesprek" begint u opnieuw.',
+  loggedIn: 'U heeft zich geïdentificeerd.',
+  loggedOut: 'U bent uitgelogd. Ik zie uw gegevens niet meer; wilt u verder, dan kunt u opnieuw inloggen.',
 };
 
 const conversationEl = document.getElementById('conversation');
@@ -52,8 +54,8 @@ const timeFormat = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '
 /**
  * The conversation as data, kept in sessionStorage: in redirect mode the
  * page reloads on the way back from the login, and the chat must still be there.
- * Messages: { from: 'agent'|'user', text } | { from: 'agent', kind: 'login' }
- * | { from: 'system', kind: 'verified', details: [[label, value]] }, each with `id` and `at`.
+ * Messages: { from: 'agent'|'user', text } | { from: 'agent', kind: 'login', done? }
+ * | { from: 'system', kind: 'verified', details: [[label, value]], loggedOut? }, each with `id` and `at`.
  */
 let chat = load() ?? newConversation();
 let pendingReplies = 0;
@@ -118,8 +120,10 @@ function renderMessage(message) {
   meta.lastChild.dateTime = message.at;
   bubble.append(meta);
 
-  if (message.kind === 'login') bubble.append(loginWidget());
-  else if (message.kind === 'verified') bubble.append(...verifiedCard(message.details));
+  // A finished login stays a line in the history; the widget itself does not survive a reload.
+  if (message.kind === 'login' && !message.done) bubble.append(loginWidget());
+  else if (message.kind === 'login') bubble.append(element('p', 'message__text', SAY.loggedIn));
+  else if (message.kind === 'verified') bubble.append(...verifiedCard(message));
   else bubble.append(element('p', 'message__text', message.text));
 
   item.append(bubble);
@@ -135,7 +139,13 @@ function loginWidget() {
   return widget;
 }
 
-function verifiedCard(details) {
+function verifiedCard({ details, loggedOut }) {
+  if (loggedOut) {
+    return [
+      element('p', 'verified__title verified__title--ended', 'Uitgelogd'),
+      element('p', 'verified__note', 'Uw gegevens zijn niet meer zichtbaar voor de medewerker.'),
+    ];
+  }
   const title = element('p', 'verified__title', 'Identiteit geverifieerd');
   const list = element('dl', 'verified__details');
   for (const [label, value] of details) list.append(element('dt', '', label), element('dd', '', value));
@@ -178,22 +188,32 @@ function detailsFrom(attributes) {
   return ordered.map((tag) => [LABELS[tag] ?? tag, String(attributes[tag])]);
 }
 
+function loginMessageOf(widget) {
+  const item = widget.closest('[data-message-id]');
+  return chat.messages.find((message) => String(message.id) === item?.dataset.messageId);
+}
+
 function onAuthenticated(event) {
-  const item = event.target.closest('[data-message-id]');
   const { attributes } = event.detail;
-  // The widget's work is done: its place in the conversation goes to the verified details.
-  const index = chat.messages.findIndex((message) => String(message.id) === item?.dataset.messageId);
-  const verified = { id: ++chat.nextId, at: new Date().toISOString(), from: 'system', kind: 'verified', details: detailsFrom(attributes) };
-  if (index >= 0) chat.messages.splice(index, 1, verified);
-  else chat.messages.push(verified);
+  // The widget stays (it shows the outcome, and a Logout button when the login
+  // has a session); the details go into the conversation, where the agent reads them.
+  const login = loginMessageOf(event.target);
+  if (login) login.done = true;
+  append(add({ from: 'system', kind: 'verified', details: detailsFrom(attributes) }));
+  agentSays(SAY.verified(typeof attributes.fullname === 'string' ? attributes.fullname : ''));
+  agentSays(SAY.anythingElse);
+}
+
+/** After Logout the agent no longer sees the details: they leave the page and its storage too. */
+function onLoggedOut() {
+  for (const message of chat.messages) {
+    if (message.kind !== 'verified' || message.loggedOut) continue;
+    message.details = [];
+    message.loggedOut = true;
+    messagesEl.querySelector(`[data-message-id="${message.id}"]`)?.replaceWith(renderMessage(message));
+  }
   save();
-  // After the widget has finished dispatching, so it is not removed mid-event.
-  queueMicrotask(() => {
-    if (item) item.replaceWith(renderMessage(verified));
-    else append(verified);
-    agentSays(SAY.verified(typeof attributes.fullname === 'string' ? attributes.fullname : ''));
-    agentSays(SAY.anythingElse);
-  });
+  agentSays(SAY.loggedOut);
 }
 
 function sayOnce(text) {
@@ -204,10 +224,13 @@ function sayOnce(text) {
 // The widget grows as it goes (methods, then a waiting state): keep it in view
 // when it is the newest message.
 conversationEl.addEventListener('id-contact-state', (event) => {
+  // Mirrored on the element so the page's stylesheet can follow the state.
+  event.target.dataset.state = event.detail.state;
   const item = event.target.closest('[data-message-id]');
   if (item && item === messagesEl.lastElementChild) requestAnimationFrame(scrollToEnd);
 });
 conversationEl.addEventListener('id-contact-authenticated', onAuthenticated);
+conversationEl.addEventListener('id-contact-logout', onLoggedOut);
 conversationEl.addEventListener('id-contact-failed', () => sayOnce(SAY.failed));
 conversationEl.addEventListener('id-contact-error', () => sayOnce(SAY.error));
 
@@ -218,6 +241,8 @@ composer.addEventListener('submit', (event) => {
   const text = input.value.trim();
   if (!text) return;
   append(add({ from: 'user', text }));
+  // Keeps a login session at the auth plugin alive while the resident is active.
+  for (const widget of document.querySelectorAll('id-contact-auth')) widget.reportActivity?.();
   input.value = '';
   resizeInput();
   const verified = chat.messages.some((message) => message.kind === 'verified');
