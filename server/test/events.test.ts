@@ -3,7 +3,7 @@ import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import type { SessionChange } from '../src/store/session-store.ts';
 import { openSse, type SseReader } from './support/sse.ts';
-import { createSession, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { createSession, logInAtPlugin, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
 import { encryptPayload, signClaims, validClaims } from './support/tokens.ts';
 
 /** Counts live subscriptions, to prove every way a stream ends cleans up. */
@@ -52,13 +52,6 @@ async function postResult(attrUrl: string, token: string) {
 
 function token(claims: Parameters<typeof createResultToken>[0] = { status: 'succes', attributes: { bsn: '999993653' } }) {
   return createResultToken(claims, { signingKey: keys.plugin.privateKey, encryptionKey: keys.ours.publicKey });
-}
-
-/** The user logs in (or fails) at the stand-in auth plugin, which posts the result to attr_url. */
-async function logInAtPlugin(clientUrl: string, outcome: 'succes' | 'failed' = 'succes') {
-  const page = await (await fetch(clientUrl)).text();
-  const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), clientUrl);
-  return fetch(action, { method: 'POST', body: new URLSearchParams({ outcome }), redirect: 'manual' });
 }
 
 describe('GET /sessions/:id/events', () => {

@@ -4,7 +4,7 @@ import { createFeedbackSender } from '../src/session-feedback.ts';
 import { serveApp } from '../src/serve.ts';
 import { recordingLogger, SITE_ORIGIN } from './support/backend.ts';
 import { openSse, type SseReader } from './support/sse.ts';
-import { createSession, stackKeys, startStack, type Stack, type StackOptions } from './support/stack.ts';
+import { createSession, logInAtPlugin, stackKeys, startStack, type Stack, type StackOptions } from './support/stack.ts';
 
 let keys: ReturnType<typeof stackKeys>;
 let stack: Stack;
@@ -27,9 +27,7 @@ async function loggedIn(options: StackOptions = {}) {
   const reader = await openSse(session.events_url);
   readers.push(reader);
   await reader.next();
-  const page = await (await fetch(session.client_url)).text();
-  const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), session.client_url);
-  await fetch(action, { method: 'POST', body: new URLSearchParams({ outcome: 'succes' }), redirect: 'manual' });
+  await logInAtPlugin(session.client_url);
   const result = JSON.parse((await reader.next())!.data!);
   const token = new URL(session.events_url).searchParams.get('token')!;
   const call = (what: 'activity' | 'logout', bearer = token) =>

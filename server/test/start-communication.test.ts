@@ -3,7 +3,7 @@ import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { SESSION_REFERENCE_PARAM } from '../src/protocol.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { openSse, type SseReader } from './support/sse.ts';
-import { CHAT_URL, PLUGIN_CREDENTIALS, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { CHAT_URL, logInAtPlugin, PLUGIN_CREDENTIALS, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
 
 let keys: ReturnType<typeof stackKeys>;
 let stack: Stack;
@@ -146,9 +146,7 @@ describe('POST /start_communication', () => {
     });
     expect(started.status).toBe(200);
     const loginUrl = (await started.json()).client_url as string;
-    const page = await (await fetch(loginUrl)).text();
-    const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), loginUrl);
-    const landing = await fetch(action, { method: 'POST', body: new URLSearchParams({ outcome: 'succes' }), redirect: 'manual' });
+    const landing = await logInAtPlugin(loginUrl);
     const chatUrl = landing.headers.get('location')!;
     expect(chatUrl.startsWith(`${CHAT_URL}?${SESSION_REFERENCE_PARAM}=`)).toBe(true);
     const result = await attachAndRead({ reference: referenceOf(chatUrl) });

@@ -97,3 +97,13 @@ export async function createSession(stack: Stack, body: Record<string, unknown> 
     body: JSON.stringify(body),
   });
 }
+
+/**
+ * The user at the stand-in auth plugin's login page: submit "log in" (or "fail"). The plugin
+ * delivers the result and answers with the redirect to the continuation (not followed).
+ */
+export async function logInAtPlugin(loginUrl: string, outcome: 'succes' | 'failed' = 'succes'): Promise<Response> {
+  const page = await (await fetch(loginUrl)).text();
+  const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), loginUrl);
+  return fetch(action, { method: 'POST', body: new URLSearchParams({ outcome }), redirect: 'manual' });
+}
