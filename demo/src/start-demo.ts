@@ -12,8 +12,9 @@ import { MemorySessionStore } from '../../server/src/store/memory-store.ts';
 import { DEMO_TEST_PERSON } from './auth-plugin/demo-test-person.ts';
 import { startAuthPluginStandin, type AuthPluginStandin } from './auth-plugin/standin.ts';
 import { createChatApp } from './chat/app.ts';
-import { createDemoCoreConfig } from './core/demo-config.ts';
+import { createDemoCoreConfig, DEMO_START_PAGE } from './core/demo-config.ts';
 import { startCoreStandin, type CoreStandin } from './core/standin.ts';
+import { START_PAGE_PATH } from './core/start-page.ts';
 import { DEFAULT_KEYS_DIR, loadDemoKeys } from './demo-keys.ts';
 import { serve } from './serve.ts';
 
@@ -42,7 +43,8 @@ export interface DemoOptions {
 }
 
 export interface Demo {
-  urls: Record<DemoPart, string>;
+  /** Each part's base URL, and the core's start page, where a person starts a chat the core sets up. */
+  urls: Record<DemoPart | 'startPage', string>;
   /** The stand-ins, for tests that check what went over the wire. */
   core: CoreStandin;
   authPlugin: AuthPluginStandin;
@@ -110,6 +112,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           authonlyRequestKeys: options.signedStart ? { [START_KID]: { type: 'EC', key: keys.startSigning.publicPem } } : {},
         }),
         rejectPlainStart: options.signedStart ?? false,
+        startPage: DEMO_START_PAGE,
         port: ports.core,
       }),
     );
@@ -136,7 +139,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     backendApp = createApp(config, { store, logger: options.logger ?? silentLogger });
 
     return {
-      urls: { chat: chat.url, backend: backend.url, core: core.url, authPlugin: authPlugin.url },
+      urls: { chat: chat.url, backend: backend.url, core: core.url, authPlugin: authPlugin.url, startPage: `${core.url}${START_PAGE_PATH}` },
       core,
       authPlugin,
       close: closeAll,

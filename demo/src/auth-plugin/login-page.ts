@@ -3,7 +3,7 @@
  * unmistakably clear no real authentication takes place.
  */
 import type { Attributes } from '../../../server/src/protocol.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../escape-html.ts';
 
 export interface LoginPageContent {
   /** Path the form posts to, e.g. `/login/<id>`. */

@@ -2,7 +2,9 @@
  * Stand-in for the ID Contact core (PROTOCOL.md section 1), following the
  * reference core's behaviour: session options per purpose, and `POST /start`
  * in its forms (authentication during communication, plain or signed; the
- * full core-initiated flow; communication with an existing result).
+ * full core-initiated flow; communication with an existing result). Also a
+ * browser start page (start-page.ts) that runs the full flow, standing in for
+ * the municipality's page in front of the real core.
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -22,6 +24,7 @@ import { badRequest, CoreError, pluginFailure } from './core-error.ts';
 import { CORE_ICONS } from './icons.ts';
 import { recordRequests, type RecordedRequest } from './request-recorder.ts';
 import { verifySignedStart } from './signed-start.ts';
+import { renderStartErrorPage, renderStartPage, START_PAGE_HEADERS, START_PAGE_PATH, type MethodChoice, type StartPageOptions } from './start-page.ts';
 
 export interface CoreOptions {
   config: CoreConfig;
@@ -35,6 +38,15 @@ export interface CoreOptions {
   publicUrl?: string;
   /** Where received requests are recorded; the stand-in passes its own. */
   requests?: RecordedRequest[];
+  /** What the browser start page shows; it is served either way. */
+  startPage?: StartPageOptions;
+}
+
+/** The full core-initiated start: the user chose a purpose, a way to talk and a login method. */
+interface FullStartRequest {
+  purpose: string;
+  auth_method: string;
+  comm_method: string;
 }
 
 interface ShimState {
@@ -46,7 +58,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function hasStrings(value: Record<string, unknown>, ...keys: string[]): boolean {
+function hasStrings<K extends string>(value: Record<string, unknown>, ...keys: K[]): value is Record<K, string> {
   return keys.every((key) => typeof value[key] === 'string');
 }
 
@@ -113,6 +125,15 @@ export function createCoreApp(options: CoreOptions): Hono {
       credentials: method.credentials,
     });
 
+  /** Starts the conversation at the comm plugin, then the login towards it; returns where to send the user. */
+  const startFullFlow = async (c: Context, request: FullStartRequest): Promise<string> => {
+    const purpose = purposeNamed(request.purpose);
+    const authMethod = authMethodFor(purpose, request.auth_method);
+    const commMethod = commMethodFor(purpose, request.comm_method);
+    const communication = await startCommunication(commMethod, { purpose: purpose.tag });
+    return startAuthentication(c, authMethod, purpose, communication.client_url, communication.attr_url);
+  };
+
   const startAuthOnly = async (c: Context, request: CoreStartRequest): Promise<Response> => {
     const purpose = purposeNamed(request.purpose);
     const method = authMethodFor(purpose, request.auth_method);
@@ -162,11 +183,7 @@ export function createCoreApp(options: CoreOptions): Hono {
 
     // Same order as the reference: full, then authentication only, then communication only.
     if (hasStrings(body, 'purpose', 'auth_method', 'comm_method')) {
-      const purpose = purposeNamed(body.purpose as string);
-      const authMethod = authMethodFor(purpose, body.auth_method as string);
-      const commMethod = commMethodFor(purpose, body.comm_method as string);
-      const communication = await startCommunication(commMethod, { purpose: purpose.tag });
-      return answerClientUrl(c, await startAuthentication(c, authMethod, purpose, communication.client_url, communication.attr_url));
+      return answerClientUrl(c, await startFullFlow(c, body));
     }
     if (hasStrings(body, 'purpose', 'auth_method', 'comm_url')) {
       if (options.rejectPlainStart) throw badRequest('This core only accepts signed start requests');
@@ -181,6 +198,61 @@ export function createCoreApp(options: CoreOptions): Hono {
       return answerClientUrl(c, communication.client_url);
     }
     throw badRequest('Body is not a start request');
+  });
+
+  // The start page is public, as the municipality's is: no API credentials, and it
+  // calls the full flow directly, as the real page's POST /start would.
+  const purposeName = (tag: string) => options.startPage?.purposeNames?.[tag] ?? tag;
+  const unavailableComm = new Set(options.startPage?.unavailableCommMethods ?? []);
+  const choices = (tags: ReadonlySet<string>, methods: ReadonlyMap<string, AuthMethodConfig | CommMethodConfig>, unavailable: ReadonlySet<string>) =>
+    [...tags].map((tag): MethodChoice => {
+      const method = methods.get(tag)!;
+      return { tag, name: method.name, imagePath: method.image_path, available: !unavailable.has(tag) };
+    });
+  const startErrorPage = (c: Context, error: unknown, purposeTag: string | undefined): Response => {
+    const status = error instanceof CoreError ? error.status : 500;
+    const technical = error instanceof CoreError ? error.message : 'Internal core error';
+    const known = purposeTag !== undefined && config.purposes.has(purposeTag);
+    const backHref = known ? `${START_PAGE_PATH}?purpose=${encodeURIComponent(purposeTag)}` : START_PAGE_PATH;
+    return c.html(renderStartErrorPage({ status, technical, backHref }), status, START_PAGE_HEADERS);
+  };
+
+  app.get(START_PAGE_PATH, (c) => {
+    const tag = c.req.query('purpose');
+    if (!tag) {
+      const purposes = [...config.purposes.keys()].map((purpose) => ({ tag: purpose, name: purposeName(purpose) }));
+      return c.html(renderStartPage({ step: 'purpose', purposes }), 200, START_PAGE_HEADERS);
+    }
+    try {
+      const purpose = purposeNamed(tag);
+      const html = renderStartPage({
+        step: 'methods',
+        purpose: { tag, name: purposeName(tag) },
+        commMethods: choices(purpose.allowedComm, config.commMethods, unavailableComm),
+        authMethods: choices(purpose.allowedAuth, config.authMethods, new Set()),
+      });
+      return c.html(html, 200, START_PAGE_HEADERS);
+    } catch (error) {
+      return startErrorPage(c, error, undefined);
+    }
+  });
+
+  app.post(START_PAGE_PATH, async (c) => {
+    let purposeTag: string | undefined;
+    try {
+      if (mediaType(c.req.header('content-type')) !== 'application/x-www-form-urlencoded') {
+        throw badRequest('Content-Type must be application/x-www-form-urlencoded');
+      }
+      const form = new URLSearchParams(await c.req.text());
+      purposeTag = form.get('purpose') ?? undefined;
+      const [purpose, auth_method, comm_method] = [purposeTag, form.get('auth_method'), form.get('comm_method')];
+      if (!purpose || !auth_method || !comm_method) throw badRequest('Choose a purpose, a comm method and an auth method');
+      // Not offered on the page, so not taken from it either, even though POST /start would.
+      if (unavailableComm.has(comm_method)) throw badRequest(`Comm method ${comm_method} is not offered here`);
+      return c.redirect(await startFullFlow(c, { purpose, auth_method, comm_method }), 303);
+    } catch (error) {
+      return startErrorPage(c, error, purposeTag);
+    }
   });
 
   app.get('/auth_attr_shim/:id', async (c) => {

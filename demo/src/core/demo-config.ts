@@ -3,6 +3,7 @@
  * Yivi (tag `irma`) and DigiD both served by the one test auth plugin.
  */
 import type { CoreConfig, RequestKeyConfig } from './config.ts';
+import type { StartPageOptions } from './start-page.ts';
 
 export interface DemoCoreConfigOptions {
   /** Base URL of the test auth plugin (serves both `irma` and `digid`). */
@@ -32,3 +33,16 @@ export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig
     authonly_request_keys: options.authonlyRequestKeys ?? {},
   };
 }
+
+/**
+ * The start page's words for the purposes above. `call` is shown but not
+ * offered: our backend is a chat plugin, so a "call" would land in the chat.
+ */
+export const DEMO_START_PAGE: StartPageOptions = {
+  purposeNames: {
+    report_move: 'Verhuizing doorgeven',
+    personal_question: 'Een persoonlijke vraag',
+    request_permit: 'Vergunning aanvragen',
+  },
+  unavailableCommMethods: ['call'],
+};
