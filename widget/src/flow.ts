@@ -15,7 +15,7 @@ import {
   watchSession,
   type StreamOptions,
 } from './transport.js';
-import type { AuthMethod, Session as StartedSession } from './wire.js';
+import type { AttachedSession, AuthMethod, Session as StartedSession } from './wire.js';
 
 const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
 
@@ -60,10 +60,25 @@ export const browserSeams: FlowSeams = {
   chatLink: takeChatLink,
 };
 
-interface Stored {
+/** A login under way, kept so a reload picks it up. */
+interface Running {
   session: Session;
   via: Via;
 }
+
+/**
+ * A finished login that kept a session at the auth plugin: what Logout and
+ * activity reports need after a reload, and nothing else. Never the
+ * attributes: the backend drops them soon after delivery, and personal data
+ * does not belong in storage.
+ */
+interface SignedIn {
+  signedIn: true;
+  backend: string;
+  session: AttachedSession;
+}
+
+type Stored = Running | SignedIn;
 
 export class AuthFlow {
   readonly machine: Machine;
@@ -103,6 +118,7 @@ export class AuthFlow {
       const link = this.seams.chatLink();
       const stored = link ? undefined : this.recall();
       if (link) this.attach(link);
+      else if (stored && 'signedIn' in stored) this.machine.send({ type: 'restore', session: stored.session });
       else if (stored) this.machine.send({ type: 'resume', ...stored });
       else this.machine.send({ type: 'load' });
     } else if ((state === 'waiting' || state === 'reconnecting') && ctx.session) {
@@ -195,7 +211,7 @@ export class AuthFlow {
    */
   logout(): void {
     const { session } = this.ctx;
-    if (this.state !== 'success' || !session) return;
+    if (!this.signedIn || !session) return;
     sessionFeedback(this.config.backend, session, 'logout').catch(() => undefined);
     this.machine.send({ type: 'logout', sessionId: session.session_id });
   }
@@ -203,9 +219,29 @@ export class AuthFlow {
   /** The user did something meaningful; passed on (throttled) while a login session lasts. */
   reportActivity(now = Date.now()): void {
     const { session, logout } = this.ctx;
-    if (this.state !== 'success' || !logout || !session || now - this.lastActivity < ACTIVITY_INTERVAL_MS) return;
+    if (!this.signedIn || !logout || !session || now - this.lastActivity < ACTIVITY_INTERVAL_MS) return;
     this.lastActivity = now;
-    sessionFeedback(this.config.backend, session, 'activity').catch(() => undefined);
+    sessionFeedback(this.config.backend, session, 'activity').catch((e: unknown) => this.ended(e, session));
+  }
+
+  /** Showing a verified login, with or without its attributes. */
+  private get signedIn(): boolean {
+    return this.state === 'success' || this.state === 'signedIn';
+  }
+
+  /**
+   * Whether a feedback call failed because the backend no longer has the
+   * session (logged out elsewhere, past its lifetime): then nobody is logged
+   * in any more, and the record goes. From `signedIn` that means the chooser;
+   * `success` still shows what was verified.
+   */
+  private ended(e: unknown, session: AttachedSession): boolean {
+    const status = e instanceof TransportError ? e.status : undefined;
+    // 403: the stored token does not open this session; nothing can be done with it either.
+    if ((status !== 404 && status !== 403) || this.ctx.session?.session_id !== session.session_id) return false;
+    this.forget();
+    this.machine.send({ type: 'gone' });
+    return true;
   }
 
   /** Exchanges the chat link's one-time reference for the session's stream. */
@@ -259,8 +295,27 @@ export class AuthFlow {
         (methods) => this.machine.send(methods.length ? { type: 'options', methods } : { type: 'noOptions' }),
         (e: unknown) => controller.signal.aborted || this.fail(e),
       );
+    } else if (state === 'restoring') {
+      // Is the login session still there? An activity report answers 404 when
+      // it is gone, and costs no more than the reports the chat sends anyway:
+      // the backend forwards at most one a minute, and a reload is the user
+      // at work. The stream is not reopened: it would offer the attributes
+      // again while the backend still has them, and they are not to come back.
+      // Checking now, not at Logout, keeps a stale "logged in" off the screen.
+      const session = ctx.session!;
+      sessionFeedback(this.config.backend, session, 'activity').then(
+        () => this.machine.send({ type: 'restored' }),
+        // Unreachable or failing: the user may well still be logged in; Logout
+        // still clears the widget and is sent all the same.
+        (e: unknown) => this.ended(e, session) || this.machine.send({ type: 'restored' }),
+      );
     } else if (state === 'waiting') {
       if (this.active && !this.unwatch && ctx.session) this.watch(ctx.session);
+    } else if (state === 'success' && ctx.logout && ctx.session) {
+      this.stopWatching();
+      // The login session outlives this page: keep what Logout needs after a reload.
+      const { session_id, events_url } = ctx.session;
+      this.remember({ signedIn: true, backend: this.config.backend, session: { session_id, events_url } });
     } else if (state === 'error') {
       this.stopWatching();
     } else if (FINAL.has(state) || state === 'choosing') {
@@ -325,12 +380,15 @@ export class AuthFlow {
 
   private recall(): Stored | undefined {
     try {
-      const value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null') as Partial<Stored> | null;
+      const value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null') as Partial<Running & SignedIn> | null;
       const s = value?.session;
       const ok = (v: unknown) => typeof v === 'string';
-      if (s && ok(s.session_id) && ok(s.events_url) && (s.client_url === undefined || ok(s.client_url)) && VIAS.includes(value.via!)) {
-        return value as Stored;
+      if (!s || !ok(s.session_id) || !ok(s.events_url)) return undefined;
+      if (value.signedIn === true) {
+        const session = { session_id: s.session_id, events_url: s.events_url };
+        return value.backend === this.config.backend ? { signedIn: true, backend: value.backend, session } : undefined;
       }
+      if ((s.client_url === undefined || ok(s.client_url)) && VIAS.includes(value.via!)) return value as Running;
     } catch {
       // unreadable: start afresh
     }

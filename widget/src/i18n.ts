@@ -37,6 +37,8 @@ const en = {
   login: 'Log in again',
   logout: 'Log out',
   loggedOut: 'You are logged out.',
+  restoring: 'Checking your login…',
+  signedIn: 'You are logged in.',
 };
 
 export type Strings = typeof en;
@@ -76,6 +78,8 @@ const nl: Strings = {
   login: 'Opnieuw inloggen',
   logout: 'Uitloggen',
   loggedOut: 'U bent uitgelogd.',
+  restoring: 'Uw inlog wordt gecontroleerd…',
+  signedIn: 'U bent ingelogd.',
 };
 
 export const STRINGS: Record<Lang, Strings> = { nl, en };

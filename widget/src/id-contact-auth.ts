@@ -31,7 +31,16 @@ declare global {
   interface GlobalEventHandlersEventMap extends IdContactEventMap {}
 }
 
-const BUSY: ReadonlySet<StateName> = new Set(['idle', 'loading', 'attaching', 'starting', 'redirecting', 'waiting', 'reconnecting']);
+const BUSY: ReadonlySet<StateName> = new Set([
+  'idle',
+  'loading',
+  'attaching',
+  'restoring',
+  'starting',
+  'redirecting',
+  'waiting',
+  'reconnecting',
+]);
 
 /** Errors of the chat link: nothing to retry, the way on is a new login. */
 const LINK_ERRORS: Record<string, keyof Strings> = { unknown_reference: 'linkUsed', bad_result: 'errorResult' };
@@ -210,6 +219,7 @@ export class IdContactAuth extends LitElement {
     // Where the chat link failed or the user logged out: the chooser.
     const login = button(text.login, () => flow.retry(), true);
     const actions = (...items: unknown[]) => html`<div part="actions" class="actions">${items}</div>`;
+    const logout = actions(button(text.logout, () => flow.logout()));
 
     switch (state) {
       case 'choosing':
@@ -258,7 +268,10 @@ export class IdContactAuth extends LitElement {
                   <dd part="attribute-value">${value}</dd>`,
             )}
           </dl>
-          ${ctx.logout ? actions(button(text.logout, () => flow.logout())) : nothing}`;
+          ${ctx.logout ? logout : nothing}`;
+      case 'signedIn':
+        // After a reload: the attributes were shown before and are not kept in the browser.
+        return logout;
       default:
         return nothing;
     }

@@ -34,12 +34,18 @@ export type Input =
   | { type: 'failed' }
   | { type: 'expired' }
   | { type: 'cancel' }
-  | { type: 'logout'; sessionId: string };
+  | { type: 'logout'; sessionId: string }
+  /** After a reload: a login that kept a session at the auth plugin; its attributes are not kept. */
+  | { type: 'restore'; session: AttachedSession }
+  | { type: 'restored' }
+  /** The backend no longer has the session (logged out elsewhere, or past its lifetime). */
+  | { type: 'gone' };
 
 export type InputType = Input['type'];
 
 export const TABLE = {
-  idle: { load: 'loading', resume: 'waiting', attach: 'attaching' },
+  idle: { load: 'loading', resume: 'waiting', attach: 'attaching', restore: 'restoring' },
+  restoring: { restored: 'signedIn', gone: 'loading' },
   attaching: { started: 'waiting', fail: 'error' },
   loading: { load: 'loading', options: 'choosing', noOptions: 'empty', fail: 'error' },
   choosing: { load: 'loading', choose: 'starting' },
@@ -51,6 +57,7 @@ export const TABLE = {
   waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
   reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
   success: { logout: 'loggedOut' },
+  signedIn: { logout: 'loggedOut', gone: 'loading' },
   failed: { load: 'loading' },
   expired: { load: 'loading' },
   loggedOut: { load: 'loading' },
@@ -58,7 +65,10 @@ export const TABLE = {
 
 export type StateName = keyof typeof TABLE;
 
-/** States after which the session is over: its stream is closed, its record dropped. */
+/**
+ * States after which the login is over: its stream is closed, its record
+ * dropped, except for a login session's (see flow.ts).
+ */
 export const FINAL: ReadonlySet<StateName> = new Set(['success', 'failed', 'expired', 'loggedOut']);
 
 export interface Context {
@@ -91,8 +101,11 @@ function reduce(ctx: Context, input: Input): Context {
       return { ...ctx, session: input.session, via: input.via, error: undefined };
     case 'succeeded':
       return { ...ctx, attributes: input.attributes, logout: input.logout };
+    case 'restore':
+      return { methods: ctx.methods, session: input.session, logout: true };
     case 'cancel':
     case 'logout':
+    case 'gone':
       return { methods: ctx.methods };
     default:
       return ctx;

@@ -59,7 +59,8 @@ export const styles = css`
   [data-state='expired'] .status {
     color: var(--_error);
   }
-  [data-state='success'] .status {
+  [data-state='success'] .status,
+  [data-state='signedIn'] .status {
     color: var(--_ok);
   }
   .busy::before {

@@ -3,9 +3,10 @@
  * session_url): the Logout button, `reportActivity()`, and a session_url that
  * fails or hangs. The login goes through the stand-in core's full `/start`
  * and the session-keeping test auth plugin; the plugin records what the
- * backend tells it.
+ * backend tells it. A reload is the element going away and a new one coming,
+ * with the same sessionStorage.
  */
-import { expect } from '@open-wc/testing';
+import { expect, fixtureCleanup } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import {
   button,
@@ -16,6 +17,7 @@ import {
   parts,
   press,
   sessionFeedback,
+  stack,
   startChat,
   statusText,
   waitForState,
@@ -51,6 +53,27 @@ function nextLogout(): Promise<CustomEvent<{ sessionId: string }>> {
   return new Promise((resolve) => document.addEventListener('id-contact-logout', resolve, { once: true }));
 }
 
+/** The raw sessionStorage records of the widget. */
+const storedRecords = () =>
+  Object.keys(sessionStorage)
+    .filter((key) => key.startsWith('id-contact-auth'))
+    .map((key) => sessionStorage.getItem(key)!);
+
+/** The page goes away and comes back: a new element, the same sessionStorage. */
+function reload(lang = 'nl') {
+  fixtureCleanup();
+  return mount({ lang });
+}
+
+/** Ends the session at the backend as another tab's Logout would. */
+async function logoutElsewhere(session: Stored['session']) {
+  const response = await fetch(`${new URL(session.events_url).origin}/sessions/${session.session_id}/logout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${new URL(session.events_url).searchParams.get('token')}` },
+  });
+  expect(response.status).to.equal(200);
+}
+
 describe('login sessions (session_url)', () => {
   afterEach(cleanUp);
 
@@ -69,6 +92,7 @@ describe('login sessions (session_url)', () => {
     expect(statusText(el)).to.equal('U bent uitgelogd.');
     expect(el.shadowRoot!.querySelector('dl')).to.equal(null);
     expect(el.shadowRoot!.textContent).not.to.contain('Sanne');
+    expect(storedRecords()).to.deep.equal([]);
 
     const calls = await waitForAsync(async () => {
       const found = await since(start, 'logout');
@@ -132,6 +156,103 @@ describe('login sessions (session_url)', () => {
     expect(el.state).to.equal('loggedOut');
   });
 
+  describe('after a reload', () => {
+    it('the browser keeps what Logout needs, never the attributes', async () => {
+      const { session } = await loggedIn();
+      const records = storedRecords();
+      expect(records).to.have.length(1);
+      expect(JSON.parse(records[0]!)).to.deep.equal({
+        signedIn: true,
+        backend: (await stack()).backend,
+        session: { session_id: session.session_id, events_url: session.events_url },
+      });
+      for (const personal of ['Sanne', '999993653', 'sanne@example.nl', 'attributes']) expect(records[0]).not.to.contain(personal);
+    });
+
+    it('shows signedIn with Logout; activity is passed on; Logout reaches the plugin', async () => {
+      const start = Date.now();
+      const { session } = await loggedIn();
+      const { el, states } = await reload();
+      await waitForState(el, 'signedIn');
+      expect(states).to.deep.equal(['restoring', 'signedIn']);
+      expect(statusText(el)).to.equal('U bent ingelogd.');
+      expect(el.shadowRoot!.querySelector('dl')).to.equal(null);
+      expect(el.shadowRoot!.textContent).not.to.contain('Sanne');
+
+      // The check on load was an activity report, this session's first: forwarded.
+      await waitForAsync(async () => (await since(start, 'user_active')).length === 1 || undefined, "the check's user_active");
+      // Once the backend's throttle allows the next one, reportActivity() is passed on too.
+      await new Promise((r) => setTimeout(r, 100));
+      const { activityIntervalMs } = await stack();
+      await new Promise((r) => setTimeout(r, activityIntervalMs));
+      el.reportActivity();
+      await waitForAsync(async () => (await since(start, 'user_active')).length === 2 || undefined, 'a second user_active');
+
+      const fired = nextLogout();
+      button(el, 'Uitloggen').click();
+      expect(el.state).to.equal('loggedOut');
+      expect((await fired).detail.sessionId).to.equal(session.session_id);
+      expect(storedRecords()).to.deep.equal([]);
+      await waitForAsync(async () => (await since(start, 'logout')).length === 1 || undefined, 'the logout call');
+      expect((await fetch(session.events_url)).status).to.equal(404);
+
+      // Reloaded once more: a login is offered.
+      const again = await reload();
+      await waitForState(again.el, 'choosing');
+    });
+
+    it('in English, with strings overridden', async () => {
+      await loggedIn('en');
+      const { el } = await reload('en');
+      await waitForState(el, 'signedIn');
+      expect(statusText(el)).to.equal('You are logged in.');
+      button(el, 'Log out');
+      el.strings = { en: { signedIn: 'Welcome back.' } };
+      await el.updateComplete;
+      expect(statusText(el)).to.equal('Welcome back.');
+    });
+
+    it('a session that ended meanwhile (logged out elsewhere): the chooser, not an error; the record goes', async () => {
+      const { session } = await loggedIn();
+      await logoutElsewhere(session);
+      const errors: Event[] = [];
+      const onError = (e: Event) => errors.push(e);
+      document.addEventListener('id-contact-error', onError);
+      try {
+        const { el, states } = await reload();
+        await waitForState(el, 'choosing');
+        expect(states).to.deep.equal(['restoring', 'loading', 'choosing']);
+        expect(errors).to.deep.equal([]);
+        expect(storedRecords()).to.deep.equal([]);
+      } finally {
+        document.removeEventListener('id-contact-error', onError);
+      }
+    });
+
+    it('a session that ends while signedIn shows: the next activity report finds out', async () => {
+      const { session } = await loggedIn();
+      const { el } = await reload();
+      await waitForState(el, 'signedIn');
+      await logoutElsewhere(session);
+      el.reportActivity();
+      await waitForState(el, 'choosing');
+      expect(storedRecords()).to.deep.equal([]);
+    });
+
+    it('a backend that cannot be reached: still signedIn, and Logout still clears the widget', async () => {
+      const backend = 'http://127.0.0.1:9';
+      const session = { session_id: 's1', events_url: `${backend}/sessions/s1/events?token=t` };
+      sessionStorage.setItem(`id-contact-auth ${backend} report_move`, JSON.stringify({ signedIn: true, backend, session }));
+      const { el } = await mount({ backend });
+      await waitForState(el, 'signedIn');
+      const fired = nextLogout();
+      button(el, 'Uitloggen').click();
+      expect((await fired).detail.sessionId).to.equal('s1');
+      expect(el.state).to.equal('loggedOut');
+      expect(storedRecords()).to.deep.equal([]);
+    });
+  });
+
   it('Logout is reachable and usable with the keyboard', async () => {
     const { el } = await loggedIn('en');
     (document.activeElement as HTMLElement | null)?.blur();
@@ -157,6 +278,14 @@ describe('login sessions (session_url)', () => {
         await expect(el).to.be.accessible();
         button(el, 'Uitloggen').click();
         await el.updateComplete;
+        await expect(el).to.be.accessible();
+      });
+
+      it(`signed in after a reload (${scheme})`, async () => {
+        await emulateMedia({ colorScheme: scheme });
+        await loggedIn();
+        const { el } = await reload();
+        await waitForState(el, 'signedIn');
         await expect(el).to.be.accessible();
       });
 

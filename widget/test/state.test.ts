@@ -97,6 +97,23 @@ describe('state table', () => {
     expect(machine.ctx.error).to.equal(undefined);
   });
 
+  it('a login session restored after a reload: checked, then signed in without attributes; Logout or gone', () => {
+    const { machine, seen } = recorder();
+    const kept = { session_id: 's3', events_url: 'https://idc.example/e?token=v' };
+    expect(machine.send({ type: 'restore', session: kept })).to.equal(true);
+    expect(machine.send({ type: 'restored' })).to.equal(true);
+    expect(machine.ctx).to.deep.equal({ methods: [], session: kept, logout: true });
+    expect(machine.send({ type: 'logout', sessionId: 's3' })).to.equal(true);
+    expect(seen).to.deep.equal(['restoring', 'signedIn', 'loggedOut']);
+    expect(machine.ctx).to.deep.equal({ methods: [] });
+    // The backend no longer has it: to the chooser, not an error.
+    expect(next('restoring', 'gone')).to.equal('loading');
+    expect(next('signedIn', 'gone')).to.equal('loading');
+    // success keeps showing what was verified; only idle restores.
+    expect(next('success', 'gone')).to.equal(undefined);
+    expect(next('choosing', 'restore')).to.equal(undefined);
+  });
+
   it('a session picked up after a reload goes straight to waiting', () => {
     const { machine } = recorder();
     expect(machine.send({ type: 'resume', session, via: 'redirect' })).to.equal(true);

@@ -49,7 +49,12 @@ export interface StackInfo {
   plugin: string;
   /** Auth plugin whose logins keep a session (results carry session_url). */
   sessionPlugin: string;
+  /** The backends' least time between two forwarded activity reports. */
+  activityIntervalMs: number;
 }
+
+/** The backends' least time between two forwarded activity reports (60 s in production). */
+export const ACTIVITY_INTERVAL_MS = 1000;
 
 /** The core's HTTP Basic credentials for `POST /start_communication` (IDC_PLUGIN_AUTH). */
 export const PLUGIN_AUTH = { user: 'core', password: 'test-secret' };
@@ -151,7 +156,8 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       start: (request) => whenUp(() => real.start(request)),
     };
     const quiet = { info() {}, warn() {}, error() {} };
-    apps[name] = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0 });
+    // Activity is forwarded at most once a second, not a minute, so a test sees a second report.
+    apps[name] = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0, activityIntervalMs: ACTIVITY_INTERVAL_MS });
   };
   configure('backend', backend, { IDC_SESSION_TTL_SECONDS: '900' });
   configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2' });
@@ -206,6 +212,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       core: core.url,
       plugin: plugin.url,
       sessionPlugin: sessionPlugin.url,
+      activityIntervalMs: ACTIVITY_INTERVAL_MS,
     },
     setCoreMode(next) {
       mode = next;
