@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser } from 'playwright-core';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
+import { sessionFeedbackArrived } from './support/auth-plugin-feedback.ts';
 import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
 import { agentSays, chooseMethodInPopup, conversation, EXPECTED_DETAILS, finishLogin, openChat, sendMessage, verifiedDetails } from './support/resident.ts';
 
@@ -27,13 +28,6 @@ afterEach(async () => {
   await visit.context.close();
 });
 
-/** Resolves once the auth plugin has received `count` feedback calls of `type`. */
-async function feedback(type: 'user_active' | 'logout', count = 1): Promise<void> {
-  while (demo.authPlugin.sessionFeedback.filter((call) => call.type === type).length < count) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('the chat with a login session', () => {
   it('reports activity while the resident chats, and logs out on request', async () => {
     const { page } = visit;
@@ -42,10 +36,10 @@ describe('the chat with a login session', () => {
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
 
     await sendMessage(page, 'Fijn, dank u.');
-    await feedback('user_active');
+    await sessionFeedbackArrived(demo.authPlugin, 'user_active');
 
     await page.getByRole('button', { name: 'Uitloggen' }).click();
-    await feedback('logout');
+    await sessionFeedbackArrived(demo.authPlugin, 'logout');
     await agentSays(page, 'U bent uitgelogd.').waitFor();
     await conversation(page).getByText('Uitgelogd', { exact: true }).waitFor();
     // The details are gone from the page and from what it keeps for a reload.

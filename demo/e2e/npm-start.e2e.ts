@@ -22,7 +22,9 @@ afterAll(() => {
 interface Started {
   child: ChildProcessWithoutNullStreams;
   output: string;
+  /** The four parts' base URLs. */
   urls: Record<string, string>;
+  startPage: string;
 }
 
 /** Starts main.ts and resolves once it has printed its table (or rejects when it exits first). */
@@ -56,6 +58,7 @@ function startMain(extraEnv: Record<string, string> = {}): Promise<Started> {
           core: url('ID Contact core \\(stand-in\\)'),
           authPlugin: url('Test auth plugin \\(stand-in\\)'),
         },
+        startPage: url('Start page \\(stand-in\\)'),
       });
     });
     child.once('exit', (code) => reject(new Error(`main.ts exited with ${code} before it was up:\n${output}`)));
@@ -77,7 +80,7 @@ async function reachable(url: string): Promise<boolean> {
 
 describe('npm start', () => {
   it('prints what runs where, serves all four parts, and stops them all on Ctrl-C', async () => {
-    const { child, urls } = await startMain();
+    const { child, urls, startPage } = await startMain();
     for (const url of Object.values(urls)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(new Set(Object.values(urls)).size).toBe(4);
 
@@ -91,6 +94,11 @@ describe('npm start', () => {
     expect((await fetch(`${urls.backend}/healthz`)).status).toBe(200);
     expect((await fetch(`${urls.core}/static/irma.svg`)).status).toBe(200);
     expect((await fetch(`${urls.authPlugin}/login/unknown`)).status).toBe(404);
+    // The start page, on the core, for the chat the core starts.
+    expect(startPage).toBe(`${urls.core}/start-page`);
+    const start = await fetch(startPage);
+    expect(start.status).toBe(200);
+    expect(await start.text()).toContain('Verhuizing doorgeven');
 
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);

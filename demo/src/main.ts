@@ -98,6 +98,7 @@ const rows: Array<[string, string]> = [
   ['Backend (this project)', `${urls.backend}  (widget at ${urls.backend}/widget.js)`],
   ['ID Contact core (stand-in)', urls.core],
   ['Test auth plugin (stand-in)', urls.authPlugin],
+  ['Start page (stand-in)', urls.startPage],
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(
@@ -113,6 +114,7 @@ console.log(
     `  Keys:               ${relative(process.cwd(), keysDir) || keysDir} (reused next time; never commit them)`,
     '',
     `  Open ${urls.chat} to chat. Redirect instead of popup: ${urls.chat}/?mode=redirect`,
+    `  Or start at the municipality, where the core starts the chat after you log in: ${urls.startPage}`,
     '  Press Ctrl-C to stop.',
     '',
   ].join('\n'),

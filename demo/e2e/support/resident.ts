@@ -66,3 +66,24 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 export function agentSays(page: Page, text: string | RegExp): Locator {
   return conversation(page).locator('li.message--agent', { hasText: text });
 }
+
+export interface StartChoices {
+  /** As the start page names them: a purpose, a way to talk, a login method. */
+  purpose: string;
+  contact: string;
+  login: string;
+}
+
+/**
+ * On the core's start page (the municipality's, in a real setup): pick a
+ * subject, then a way to talk and a login method, and go on to the login.
+ */
+export async function startAtMunicipality(page: Page, startPageUrl: string, choices: StartChoices): Promise<void> {
+  await page.goto(startPageUrl);
+  await page.getByRole('radio', { name: choices.purpose }).check();
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.getByRole('group', { name: 'Hoe wilt u contact?' }).getByRole('radio', { name: choices.contact }).check();
+  await page.getByRole('group', { name: 'Hoe logt u in?' }).getByRole('radio', { name: choices.login }).check();
+  await page.getByRole('button', { name: 'Inloggen en starten' }).click();
+  await page.getByRole('heading', { name: 'Test authentication' }).waitFor();
+}
