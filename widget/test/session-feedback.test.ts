@@ -289,6 +289,30 @@ describe('login sessions (session_url)', () => {
         await expect(el).to.be.accessible();
       });
 
+      it(`checking the login after a reload (${scheme})`, async () => {
+        await emulateMedia({ colorScheme: scheme });
+        await loggedIn();
+        // Hold the check's answer back (only here: the state passes in milliseconds otherwise).
+        const realFetch = window.fetch;
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        window.fetch = async (...args) => {
+          if (String(args[0]).endsWith('/activity')) await held;
+          return realFetch(...args);
+        };
+        try {
+          const { el } = await reload();
+          expect(el.state).to.equal('restoring');
+          expect(statusText(el)).to.equal('Uw inlog wordt gecontroleerd…');
+          await expect(el).to.be.accessible();
+          release();
+          await waitForState(el, 'signedIn');
+        } finally {
+          window.fetch = realFetch;
+          release();
+        }
+      });
+
       it(`a spent chat link (${scheme})`, async () => {
         await emulateMedia({ colorScheme: scheme });
         const { chatUrl } = await startChat({ via: 'direct', backend: 'backend', authResult: 'failed' });
