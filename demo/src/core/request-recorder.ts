@@ -12,6 +12,9 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
+/** Enough for any test; a demo left running for days must not grow without end. */
+export const MAX_RECORDED_REQUESTS = 500;
+
 export function recordRequests(requests: RecordedRequest[]): MiddlewareHandler {
   return async (c, next) => {
     const text = c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text();
@@ -33,6 +36,7 @@ export function recordRequests(requests: RecordedRequest[]): MiddlewareHandler {
       authorization: c.req.header('authorization'),
       body,
     });
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
     await next();
   };
 }
