@@ -3,11 +3,9 @@
  * the conversation across a reload, starting over, showing typed markup as
  * text, and passing an accessibility audit (axe) with the widget in it.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe.ts';
-import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
+import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import {
   agentSays,
   chooseMethodInPopup,
@@ -19,27 +17,12 @@ import {
   verifiedDetails,
 } from './support/resident.ts';
 
-let browser: Browser;
-let demo: Demo;
-let visit: Visit;
-
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null })]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), demo?.close()]);
-});
-beforeEach(async () => {
-  visit = await newVisit(browser);
-});
-afterEach(async () => {
-  await visit.context.close();
-});
+const run = useDemoInChromium();
 
 describe('the chat page', () => {
   it('answers a typed message and keeps the conversation across a reload', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     await sendMessage(page, 'Hallo, bent u daar?');
     await conversation(page).locator('li.message--user', { hasText: 'Hallo, bent u daar?' }).waitFor();
     await agentSays(page, 'moet ik eerst weten wie u bent').waitFor();
@@ -49,12 +32,12 @@ describe('the chat page', () => {
     await methodButton(page, 'Yivi').waitFor();
     expect(await conversation(page).getByText('Hallo, bent u daar?').count()).toBe(1);
     expect(await agentSays(page, 'moet ik eerst weten wie u bent').count()).toBe(1);
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 
   it('shows typed markup as text', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     const markup = '<img src=x onerror="document.title=\'pwned\'"><b>vet</b>';
     await sendMessage(page, markup);
     await conversation(page).getByText(markup).waitFor();
@@ -63,8 +46,8 @@ describe('the chat page', () => {
   });
 
   it('starts a new conversation on request', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     await sendMessage(page, 'Eerste gesprek');
     await conversation(page).getByText('Eerste gesprek').waitFor();
     await page.getByRole('button', { name: 'Nieuw gesprek' }).click();
@@ -74,15 +57,15 @@ describe('the chat page', () => {
   });
 
   it('passes an accessibility audit, with the widget offering its methods', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     await methodButton(page, 'DigiD').waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it('passes an accessibility audit with the verified details shown', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     await finishLogin(await chooseMethodInPopup(page, 'Yivi'), 'log in');
     await verifiedDetails(page);
     await page.locator('#typing').waitFor({ state: 'hidden' });
@@ -90,10 +73,10 @@ describe('the chat page', () => {
   });
 
   it('is usable on a phone: the message box and the widget fit the screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await run.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     try {
       const page = await context.newPage();
-      await openChat(page, demo.urls.chat);
+      await openChat(page, run.demo.urls.chat);
       await methodButton(page, 'Yivi').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBe(0);

@@ -3,11 +3,9 @@
  * and see the verified details appear in the conversation. Plain start,
  * result POSTed to attr_url (the demo's defaults).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
-import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
-import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
+import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import {
   agentSays,
   chooseMethodInPopup,
@@ -20,27 +18,12 @@ import {
   verifiedDetails,
 } from './support/resident.ts';
 
-let browser: Browser;
-let demo: Demo;
-let visit: Visit;
-
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null })]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), demo?.close()]);
-});
-beforeEach(async () => {
-  visit = await newVisit(browser);
-});
-afterEach(async () => {
-  await visit.context.close();
-});
+const run = useDemoInChromium();
 
 describe('the chat with a popup login', () => {
   it('verifies the resident in the middle of the chat and shows their details', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
 
     const login = await chooseMethodInPopup(page, 'Yivi');
     // The test login page lists what the municipality asks for.
@@ -57,22 +40,22 @@ describe('the chat with a popup login', () => {
     // Without a login session at the auth plugin there is nothing to log out of.
     expect(await page.getByRole('button', { name: 'Uitloggen' }).count()).toBe(0);
     // The result came the intended way: a POST to attr_url that the backend accepted.
-    expect(demo.authPlugin.resultDeliveries.map(({ resultStatus, status }) => ({ resultStatus, status }))).toContainEqual({
+    expect(run.demo.authPlugin.resultDeliveries.map(({ resultStatus, status }) => ({ resultStatus, status }))).toContainEqual({
       resultStatus: 'succes',
       status: 200,
     });
 
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
     // No attribute value ever travels in a URL (BSN, name, email).
-    const leaks = visit.requestedUrls.filter((url) =>
+    const leaks = run.visit.requestedUrls.filter((url) =>
       [DEMO_TEST_PERSON.bsn!, DEMO_TEST_PERSON.email!, encodeURIComponent(TEST_PERSON_NAME), 'Sanne'].some((value) => url.includes(value)),
     );
     expect(leaks).toEqual([]);
   });
 
   it('tells the resident when the login fails, and lets them try again', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
 
     const first = await chooseMethodInPopup(page, 'DigiD');
     const closed = first.waitForEvent('close');
@@ -87,12 +70,12 @@ describe('the chat with a popup login', () => {
     const second = await chooseMethodInPopup(page, 'Yivi');
     await finishLogin(second, 'log in');
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 
   it('offers the methods the core allows for the purpose, with their icons', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     await methodButton(page, 'Yivi').waitFor();
     const icons = page.locator('id-contact-auth img');
     expect(await icons.count()).toBe(2);
@@ -102,6 +85,6 @@ describe('the chat with a popup login', () => {
     );
     const widths = await icons.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
     expect(widths).toEqual([64, 64]);
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 });

@@ -3,44 +3,27 @@
  * attr_url, so the auth plugin sends the encrypted result along with the
  * browser to the backend's return page, which takes it from the URL.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
-import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
-import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
+import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, methodButton, openChat, verifiedDetails } from './support/resident.ts';
 
-let browser: Browser;
-let demo: Demo;
-let visit: Visit;
-
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null, useAttrUrl: false })]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), demo?.close()]);
-});
-beforeEach(async () => {
-  visit = await newVisit(browser);
-});
-afterEach(async () => {
-  await visit.context.close();
-});
+const run = useDemoInChromium({ useAttrUrl: false });
 
 function startRequests() {
-  return demo.core.requests.filter((request) => request.method === 'POST' && request.path === '/start');
+  return run.demo.core.requests.filter((request) => request.method === 'POST' && request.path === '/start');
 }
 
 /** Return-page visits that carried a result in their URL. */
 function resultsInUrls(): string[] {
-  return visit.requestedUrls.filter((url) => url.startsWith(`${demo.urls.backend}/return/`) && new URL(url).searchParams.has('result'));
+  return run.visit.requestedUrls.filter((url) => url.startsWith(`${run.demo.urls.backend}/return/`) && new URL(url).searchParams.has('result'));
 }
 
 describe('the result delivered as ?result= on the return page', () => {
   it('verifies the resident through a popup without any attr_url', async () => {
-    const { page } = visit;
+    const { page } = run.visit;
     const startsBefore = startRequests().length;
-    await openChat(page, demo.urls.chat);
+    await openChat(page, run.demo.urls.chat);
     const login = await chooseMethodInPopup(page, 'Yivi');
     const closed = login.waitForEvent('close');
     await finishLogin(login, 'log in');
@@ -50,24 +33,24 @@ describe('the result delivered as ?result= on the return page', () => {
     const starts = startRequests().slice(startsBefore);
     expect(starts).toHaveLength(1);
     expect(starts[0]!.body).not.toHaveProperty('attr_url');
-    expect(demo.authPlugin.resultDeliveries).toEqual([]);
+    expect(run.demo.authPlugin.resultDeliveries).toEqual([]);
     expect(resultsInUrls()).toHaveLength(1);
     // Encrypted: the URL that carried the result does not show what is in it.
     expect(resultsInUrls()[0]).not.toContain(DEMO_TEST_PERSON.bsn!);
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 
   it('verifies the resident in redirect mode, and the result does not stay in the address bar', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat, '?mode=redirect');
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat, '?mode=redirect');
     await methodButton(page, 'DigiD').click();
-    await page.waitForURL(`${demo.urls.authPlugin}/login/**`);
+    await page.waitForURL(`${run.demo.urls.authPlugin}/login/**`);
     await finishLogin(page, 'log in');
-    await page.waitForURL(`${demo.urls.chat}/?mode=redirect`);
+    await page.waitForURL(`${run.demo.urls.chat}/?mode=redirect`);
 
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
     expect(resultsInUrls()).toHaveLength(1);
     expect(page.url()).not.toContain('result=');
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 });

@@ -3,54 +3,38 @@
  * plain JSON start, as newer cores do, and the backend signs its start
  * request with its EC key under the name the core knows it by.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { Browser } from 'playwright-core';
-import { EPHEMERAL_PORTS, START_KID, startDemo, type Demo } from '../src/start-demo.ts';
-import { launchChromium, newVisit, type Visit } from './support/chromium.ts';
+import { START_KID } from '../src/start-demo.ts';
+import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, openChat, verifiedDetails } from './support/resident.ts';
 
-let browser: Browser;
-let demo: Demo;
-let visit: Visit;
-
-beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null, signedStart: true })]);
-});
-afterAll(async () => {
-  await Promise.all([browser?.close(), demo?.close()]);
-});
-beforeEach(async () => {
-  visit = await newVisit(browser);
-});
-afterEach(async () => {
-  await visit.context.close();
-});
+const run = useDemoInChromium({ signedStart: true });
 
 describe('the chat against a core that only takes signed starts', () => {
   it('has a core that refuses plain starts, so a login here can only come from a signed one', async () => {
-    const response = await fetch(`${demo.urls.core}/start`, {
+    const response = await fetch(`${run.demo.urls.core}/start`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ purpose: 'report_move', auth_method: 'irma', comm_url: `${demo.urls.backend}/return/x` }),
+      body: JSON.stringify({ purpose: 'report_move', auth_method: 'irma', comm_url: `${run.demo.urls.backend}/return/x` }),
     });
     expect(response.status).toBe(400);
   });
 
   it('verifies the resident, with the start signed by the backend', async () => {
-    const { page } = visit;
-    await openChat(page, demo.urls.chat);
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
     const login = await chooseMethodInPopup(page, 'Yivi');
     const closed = login.waitForEvent('close');
     await finishLogin(login, 'log in');
     await closed;
 
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
-    const starts = demo.core.requests.filter((request) => request.path === '/start' && request.contentType === 'application/jwt');
+    const starts = run.demo.core.requests.filter((request) => request.path === '/start' && request.contentType === 'application/jwt');
     expect(starts).toHaveLength(1);
     const jws = String(starts[0]!.body).trim();
     expect(decodeProtectedHeader(jws)).toMatchObject({ alg: 'ES256', kid: START_KID });
     expect(decodeJwt(jws)).toMatchObject({ request: { purpose: 'report_move', auth_method: 'irma' } });
-    expect(visit.problems).toEqual([]);
+    expect(run.visit.problems).toEqual([]);
   });
 });
