@@ -28,7 +28,7 @@ describe('GET /return/:session_id', () => {
     const page = await response.text();
     expect(page).toContain('<html lang="nl">');
     expect(page).toContain(`<script nonce="${cspNonce(response)}">`);
-    expect(page).toContain('window.name === "id-contact-auth"');
+    expect(page).toContain('window.name.indexOf("id-contact-auth") === 0');
     expect(page).toContain('window.close()');
     expect(page).toContain('Ga terug naar het gesprek');
   });

@@ -19,8 +19,14 @@ import type { AttachedSession, AuthMethod, Session as StartedSession } from './w
 
 const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
 
-/** The backend's return page closes a window with this name. */
+/**
+ * Login windows are named `id-contact-auth-<n>`, one name per login: a window
+ * of an earlier login that is still closing can then never be reused (and
+ * closed) in place of the new one. The backend's return page closes windows
+ * whose name starts with `id-contact-auth`.
+ */
 export const WINDOW_NAME = 'id-contact-auth';
+let windowCount = 0;
 const FEATURES = 'popup,width=480,height=720';
 const VIAS: readonly string[] = ['popup', 'tab', 'redirect', 'chat'];
 /**
@@ -37,7 +43,7 @@ export interface FlowConfig {
 
 /** The browser, where a test or a later embedding needs another one. */
 export interface FlowSeams {
-  openWindow(url: string): Window | null;
+  openWindow(url: string, name: string): Window | null;
   navigate(url: string): void;
   returnUrl(): string;
   storage(): Storage | undefined;
@@ -47,7 +53,7 @@ export interface FlowSeams {
 }
 
 export const browserSeams: FlowSeams = {
-  openWindow: (url) => window.open(url, WINDOW_NAME, FEATURES),
+  openWindow: (url, name) => window.open(url, name, FEATURES),
   navigate: (url) => location.assign(url),
   returnUrl: () => location.href,
   storage: () => {
@@ -87,6 +93,8 @@ export class AuthFlow {
   private popup: Window | null = null;
   /** Numbers each choice, so a late answer to an abandoned one is dropped. */
   private attempt = 0;
+  /** The name of this login's window, for reopening it and for the new-tab link. */
+  windowName = WINDOW_NAME;
   /** Between start and stop: only then may a stream be open. */
   private active = false;
   private lastActivity = -Infinity;
@@ -140,8 +148,9 @@ export class AuthFlow {
 
   choose(method: AuthMethod): void {
     if (this.state !== 'choosing') return;
+    this.windowName = `${WINDOW_NAME}-${++windowCount}`;
     // Open the window now, inside the click: after an await browsers block it.
-    const popup = this.config.mode === 'popup' ? this.seams.openWindow('about:blank') : null;
+    const popup = this.config.mode === 'popup' ? this.seams.openWindow('about:blank', this.windowName) : null;
     const attempt = ++this.attempt;
     this.machine.send({ type: 'choose', method });
     createSession(this.config.backend, {
@@ -183,7 +192,7 @@ export class AuthFlow {
 
   reopen(): void {
     const { session } = this.ctx;
-    if (hasLoginPage(session)) this.popup = this.seams.openWindow(session.client_url) ?? this.popup;
+    if (hasLoginPage(session)) this.popup = this.seams.openWindow(session.client_url, this.windowName) ?? this.popup;
   }
 
   cancel(): void {

@@ -6,7 +6,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { AuthFlow, WINDOW_NAME } from './flow.js';
+import { AuthFlow } from './flow.js';
 import { format, labelFor, langOf, normalizeLang, stringsFor, type Lang, type Labels, type StringOverrides, type Strings } from './i18n.js';
 import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
@@ -249,7 +249,7 @@ export class IdContactAuth extends LitElement {
         return actions(cancel);
       case 'blocked':
         return actions(
-          html`<a part="link" href=${ctx.session!.client_url} target=${WINDOW_NAME} @click=${() => flow.openedInTab()}
+          html`<a part="link" href=${ctx.session!.client_url} target=${flow.windowName} @click=${() => flow.openedInTab()}
             >${text.openTab}</a
           >`,
           button(text.continueHere, () => flow.continueHere(), true),

@@ -13,7 +13,7 @@ import { MAX_RESULT_BYTES } from '../auth-result.ts';
 import type { AppContext } from '../context.ts';
 import { takeResult } from '../result-intake.ts';
 
-/** The widget opens its popup under this name, so the page knows to close. */
+/** The widget names its login windows `id-contact-auth-<n>`, so the page knows to close. */
 export const POPUP_WINDOW_NAME = 'id-contact-auth';
 
 const TEXT = {
@@ -96,7 +96,7 @@ export function returnPageRoutes(context: AppContext): Hono {
     var returnUrl = ${raw(scriptJson(returnUrl ?? null))};
     // The result must not stay in the address bar or history.
     if (location.search) history.replaceState(null, '', location.pathname);
-    if (window.name === ${raw(scriptJson(POPUP_WINDOW_NAME))} || window.opener) {
+    if (window.name.indexOf(${raw(scriptJson(POPUP_WINDOW_NAME))}) === 0 || window.opener) {
       window.close();
       document.getElementById('next').textContent = ${raw(scriptJson(text.closing))};
     } else if (returnUrl) {

@@ -36,7 +36,8 @@ export function stackPlugin(): TestRunnerPlugin {
 
   const loginFrame = async (session: { id: string; browser: unknown }): Promise<Frame | undefined> => {
     const prefix = `${stack!.info.plugin}/login/`;
-    for (const page of await pagesOf(session)) {
+    // Newest first: a window of an earlier, cancelled login may still be closing.
+    for (const page of (await pagesOf(session)).reverse()) {
       const frame = page.isClosed() ? undefined : page.frames().find((f) => f.url().startsWith(prefix));
       if (frame) return frame;
     }
