@@ -198,10 +198,16 @@ export class AuthFlow {
   cancel(): void {
     this.attempt++;
     const popup = this.popup;
-    popup?.close();
     // A close that lands mid-navigation (about:blank to the login page) can be
-    // lost; look again once the navigation has had time to commit.
-    setTimeout(() => popup && !popup.closed && popup.close(), 500);
+    // lost, and how long that navigation takes is not ours to know: keep
+    // closing until the window is gone, for a few seconds at most.
+    let tries = 0;
+    const close = () => {
+      if (!popup || popup.closed || tries++ > 25) return;
+      popup.close();
+      setTimeout(close, 200);
+    };
+    close();
     this.popup = null;
     this.machine.send({ type: 'cancel' });
   }
