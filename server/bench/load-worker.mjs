@@ -1,9 +1,13 @@
-// Plain JavaScript: worker threads do not inherit the tsx loader.
-/** The bench's HTTP client, in its own thread: POSTs each token to its attr_url, `concurrency` at a time. */
+/**
+ * The bench's HTTP client, in its own process so that the server's CPU time
+ * can be measured alone: POSTs each token to its attr_url, `concurrency` at a
+ * time. Reads its job as JSON from the file named on the command line and
+ * prints `{accepted, seconds}`. Plain JavaScript, run with plain node.
+ */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 
-const { url, attrIds, tokens, concurrency } = workerData;
+const { url, attrIds, tokens, concurrency } = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 // node:http with keep-alive: a lighter client than fetch, so the figure is the server's.
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
@@ -30,4 +34,4 @@ await Promise.all(
   }),
 );
 agent.destroy();
-parentPort.postMessage({ accepted, seconds: (performance.now() - started) / 1000 });
+process.stdout.write(JSON.stringify({ accepted, seconds: (performance.now() - started) / 1000 }));
