@@ -2,8 +2,9 @@
  * `npm test`: every suite, one after the other, then one closing line
  * `N passed, N failed` with the totals (CI counts that line).
  *
- * Suites: the Node side (vitest: backend, stand-ins), the widget in real
- * Chromium (web-test-runner), and the end-to-end demo flows (vitest +
+ * Suites: the type check (it also holds the widget's wire types to the
+ * backend's schemas), the Node side (vitest: backend, stand-ins), the widget
+ * in real Chromium (web-test-runner), and the end-to-end demo flows (vitest +
  * playwright-core). The widget bundle is built first: the e2e suite loads it
  * from the backend like a website would.
  */
@@ -54,6 +55,10 @@ async function webTestRunner(): Promise<Outcome> {
 }
 
 const outcomes: Array<[string, Outcome]> = [];
+
+const typecheck = await run('npx', ['tsc', '-p', '.']);
+// Not a test, so it adds nothing to the passed count; a type error counts as one failure.
+outcomes.push(['typecheck (tsc)', { passed: 0, failed: typecheck.exitCode === 0 ? 0 : 1, exitCode: typecheck.exitCode }]);
 
 if (scripts['build:widget']) {
   const build = await run('npm', ['run', '--silent', 'build:widget']);
