@@ -2,10 +2,16 @@
 import { existsSync } from 'node:fs';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { consoleLogger } from './logger.ts';
 import { serveApp } from './serve.ts';
 
 // Variables already in the environment win over the file.
 if (existsSync('.env')) process.loadEnvFile('.env');
+
+// A stray rejection (a bug, never input) is logged, by name only, instead of ending every chat.
+process.on('unhandledRejection', (reason) => {
+  consoleLogger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : typeof reason });
+});
 
 try {
   const config = loadConfig(process.env);
