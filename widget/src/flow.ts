@@ -34,6 +34,7 @@ const VIAS: readonly string[] = ['popup', 'tab', 'redirect', 'chat'];
  * minute anyway; this spares it a request per keystroke of a chat.
  */
 export const ACTIVITY_INTERVAL_MS = 30_000;
+const CLOSE_RETRIES_MS = [0, 250, 750, 1500, 3000];
 
 export interface FlowConfig {
   readonly backend: string;
@@ -199,15 +200,10 @@ export class AuthFlow {
     this.attempt++;
     const popup = this.popup;
     // A close that lands mid-navigation (about:blank to the login page) can be
-    // lost, and how long that navigation takes is not ours to know: keep
-    // closing until the window is gone, for a few seconds at most.
-    let tries = 0;
-    const close = () => {
-      if (!popup || popup.closed || tries++ > 25) return;
-      popup.close();
-      setTimeout(close, 200);
-    };
-    close();
+    // lost, and `closed` turns true as soon as a close is asked, lost or not:
+    // so ask again a few times over the next seconds. Closing a closed window
+    // does nothing.
+    for (const delay of CLOSE_RETRIES_MS) setTimeout(() => popup?.close(), delay);
     this.popup = null;
     this.machine.send({ type: 'cancel' });
   }
