@@ -34,7 +34,24 @@ const VIAS: readonly string[] = ['popup', 'tab', 'redirect', 'chat'];
  * minute anyway; this spares it a request per keystroke of a chat.
  */
 export const ACTIVITY_INTERVAL_MS = 30_000;
-const CLOSE_RETRIES_MS = [0, 250, 750, 1500, 3000];
+
+/**
+ * Closes a login window once its navigation to the login page has committed.
+ * Chromium loses a close() that lands while the window still shows
+ * about:blank with that cross-site navigation pending, and `closed` turns
+ * true all the same, so the window would stay. The window is ours until the
+ * login page commits (its location is readable); after that reading it throws.
+ */
+function closeWhenSettled(popup: Window, waitedMs = 0): void {
+  let pending: boolean;
+  try {
+    pending = popup.location.href === 'about:blank';
+  } catch {
+    pending = false; // cross-origin now: the login page has committed
+  }
+  if (pending && !popup.closed && waitedMs < 5000) setTimeout(() => closeWhenSettled(popup, waitedMs + 100), 100);
+  else popup.close();
+}
 
 export interface FlowConfig {
   readonly backend: string;
@@ -199,11 +216,7 @@ export class AuthFlow {
   cancel(): void {
     this.attempt++;
     const popup = this.popup;
-    // A close that lands mid-navigation (about:blank to the login page) can be
-    // lost, and `closed` turns true as soon as a close is asked, lost or not:
-    // so ask again a few times over the next seconds. Closing a closed window
-    // does nothing.
-    for (const delay of CLOSE_RETRIES_MS) setTimeout(() => popup?.close(), delay);
+    if (popup) closeWhenSettled(popup);
     this.popup = null;
     this.machine.send({ type: 'cancel' });
   }
