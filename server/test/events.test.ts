@@ -1,9 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import type { SessionChange } from '../src/store/session-store.ts';
-import { openSse, type SseReader } from './support/sse.ts';
-import { createSession, logInAtPlugin, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { createSession, logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
 import { encryptPayload, signClaims, validClaims } from './support/tokens.ts';
 
 /** Counts live subscriptions, to prove every way a stream ends cleans up. */
@@ -21,37 +20,24 @@ class CountingStore extends MemorySessionStore {
   }
 }
 
-let keys: ReturnType<typeof stackKeys>;
+const stacks = stacksPerTest();
 let stack: Stack;
-let readers: SseReader[] = [];
-beforeAll(() => {
-  keys = stackKeys();
-});
-afterEach(async () => {
-  readers.forEach((reader) => reader.close());
-  readers = [];
-  await stack?.close();
-});
 
 async function start(options: StackOptions = {}) {
-  stack = await startStack({ keys, ...options });
+  stack = await stacks.start(options);
   const body = await (await createSession(stack)).json();
   const sent = stack.core.requests.find((request) => request.path === '/start')!.body as { attr_url: string };
   return { ...body, attrUrl: sent.attr_url } as { session_id: string; client_url: string; events_url: string; attrUrl: string };
 }
 
-async function open(url: string, headers: Record<string, string> = {}) {
-  const reader = await openSse(url, headers);
-  readers.push(reader);
-  return reader;
-}
+const open = (url: string, headers?: Record<string, string>) => stacks.open(url, headers);
 
 async function postResult(attrUrl: string, token: string) {
   return fetch(attrUrl, { method: 'POST', headers: { 'Content-Type': 'application/jwt' }, body: token });
 }
 
 function token(claims: Parameters<typeof createResultToken>[0] = { status: 'succes', attributes: { bsn: '999993653' } }) {
-  return createResultToken(claims, { signingKey: keys.plugin.privateKey, encryptionKey: keys.ours.publicKey });
+  return createResultToken(claims, { signingKey: stacks.keys.plugin.privateKey, encryptionKey: stacks.keys.ours.publicKey });
 }
 
 describe('GET /sessions/:id/events', () => {
@@ -89,7 +75,7 @@ describe('GET /sessions/:id/events', () => {
   });
 
   it('takes the result from ?result= on the comm_url when there is no attr_url', async () => {
-    stack = await startStack({ keys, env: { IDC_USE_ATTR_URL: 'false' } });
+    stack = await stacks.start({ env: { IDC_USE_ATTR_URL: 'false' } });
     const session = await (await createSession(stack)).json();
     const stream = await open(session.events_url);
     await stream.next();
@@ -168,8 +154,8 @@ describe('GET /sessions/:id/events', () => {
     await stream.next();
     const bad = [
       'not-a-jwe',
-      await encryptPayload({ njwt: await signClaims(validClaims({ sub: 'x' }), keys.plugin.privateKey, 'RS256') }, keys.ours.publicKey),
-      await encryptPayload({ njwt: await signClaims(validClaims(), keys.start.privateKey, 'ES256') }, keys.ours.publicKey),
+      await encryptPayload({ njwt: await signClaims(validClaims({ sub: 'x' }), stacks.keys.plugin.privateKey, 'RS256') }, stacks.keys.ours.publicKey),
+      await encryptPayload({ njwt: await signClaims(validClaims(), stacks.keys.start.privateKey, 'ES256') }, stacks.keys.ours.publicKey),
     ];
     for (const body of bad) expect((await postResult(session.attrUrl, body)).status).toBe(400);
     expect(await stream.next(200)).toBeUndefined();

@@ -1,31 +1,20 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { createFeedbackSender } from '../src/session-feedback.ts';
 import { serveApp } from '../src/serve.ts';
 import { recordingLogger, SITE_ORIGIN } from './support/backend.ts';
-import { openSse, type SseReader } from './support/sse.ts';
-import { createSession, logInAtPlugin, stackKeys, startStack, type Stack, type StackOptions } from './support/stack.ts';
+import { createSession, logInAtPlugin, stacksPerTest, type Stack, type StackOptions } from './support/stack.ts';
 
-let keys: ReturnType<typeof stackKeys>;
+const stacks = stacksPerTest();
 let stack: Stack;
-let readers: SseReader[] = [];
-beforeAll(() => {
-  keys = stackKeys();
-});
-afterEach(async () => {
-  readers.forEach((reader) => reader.close());
-  readers = [];
-  await stack?.close();
-});
 
 const fastFeedback = (logger: ReturnType<typeof recordingLogger>) => createFeedbackSender(logger, { timeoutMs: 150, retryDelaysMs: [20, 20] });
 
 /** A user logged in through the session-keeping test auth plugin; the widget holds the result. */
 async function loggedIn(options: StackOptions = {}) {
-  stack = await startStack({ keys, plugin: { withSession: true, hangMs: 2000 }, ...options });
+  stack = await stacks.start({ plugin: { withSession: true, hangMs: 2000 }, ...options });
   const session = await (await createSession(stack)).json();
-  const reader = await openSse(session.events_url);
-  readers.push(reader);
+  const reader = await stacks.open(session.events_url);
   await reader.next();
   await logInAtPlugin(session.client_url);
   const result = JSON.parse((await reader.next())!.data!);
@@ -106,7 +95,7 @@ describe('session feedback', () => {
   });
 
   it('does not forward activity for a login without a session_url', async () => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     const session = await (await createSession(stack)).json();
     const token = new URL(session.events_url).searchParams.get('token')!;
     const response = await fetch(`${stack.url}/sessions/${session.session_id}/activity`, {

@@ -1,21 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { SESSION_REFERENCE_PARAM } from '../src/protocol.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
-import { openSse, type SseReader } from './support/sse.ts';
-import { CHAT_URL, logInAtPlugin, PLUGIN_CREDENTIALS, stackKeys, startStack, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { CHAT_URL, logInAtPlugin, PLUGIN_CREDENTIALS, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
 
-let keys: ReturnType<typeof stackKeys>;
+const stacks = stacksPerTest();
 let stack: Stack;
-let readers: SseReader[] = [];
-beforeAll(() => {
-  keys = stackKeys();
-});
-afterEach(async () => {
-  readers.forEach((reader) => reader.close());
-  readers = [];
-  await stack?.close();
-});
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const coreAuth = basic(PLUGIN_CREDENTIALS.user, PLUGIN_CREDENTIALS.password);
@@ -37,7 +27,7 @@ function attach(body: Record<string, unknown>) {
 }
 
 const token = (attributes: Record<string, string> = { bsn: '999993653' }) =>
-  createResultToken({ status: 'succes', attributes }, { signingKey: keys.plugin.privateKey, encryptionKey: keys.ours.publicKey });
+  createResultToken({ status: 'succes', attributes }, { signingKey: stacks.keys.plugin.privateKey, encryptionKey: stacks.keys.ours.publicKey });
 
 function referenceOf(clientUrl: string): string {
   return new URL(clientUrl).searchParams.get(SESSION_REFERENCE_PARAM)!;
@@ -48,14 +38,13 @@ async function attachAndRead(body: Record<string, unknown>) {
   const response = await attach(body);
   expect(response.status).toBe(200);
   const { events_url: eventsUrl } = await response.json();
-  const reader = await openSse(eventsUrl);
-  readers.push(reader);
+  const reader = await stacks.open(eventsUrl);
   expect((await reader.next())?.event).toBe('state');
   return reader.next();
 }
 
 async function begin(options: StackOptions = {}, body: Record<string, unknown> = { purpose: 'report_move' }) {
-  stack = await startStack({ keys, ...options });
+  stack = await stacks.start({ ...options });
   const response = await startCommunication(body);
   expect(response.status).toBe(200);
   return (await response.json()) as { client_url: string; attr_url?: string };
@@ -92,10 +81,10 @@ describe('POST /start_communication', () => {
   });
 
   it('refuses an invalid auth_result with 400 and keeps no session', async () => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     const forged = await createResultToken(
       { status: 'succes', attributes: { bsn: '1' } },
-      { signingKey: keys.start.privateKey, encryptionKey: keys.ours.publicKey },
+      { signingKey: stacks.keys.start.privateKey, encryptionKey: stacks.keys.ours.publicKey },
     );
     for (const bad of ['garbage', forged]) {
       const response = await startCommunication({ purpose: 'report_move', auth_result: bad });
@@ -106,7 +95,7 @@ describe('POST /start_communication', () => {
   });
 
   it('requires the configured Basic credentials', async () => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     expect((await startCommunication({ purpose: 'report_move' }, null)).status).toBe(401);
     const wrong = await startCommunication({ purpose: 'report_move' }, basic('core', 'guess'));
     expect(wrong.status).toBe(401);
@@ -116,7 +105,7 @@ describe('POST /start_communication', () => {
   });
 
   it('needs no credentials when IDC_PLUGIN_AUTH is not set', async () => {
-    stack = await startStack({ keys, env: { IDC_PLUGIN_AUTH: '' } });
+    stack = await stacks.start({ env: { IDC_PLUGIN_AUTH: '' } });
     expect((await startCommunication({ purpose: 'report_move' }, null)).status).toBe(200);
   });
 
@@ -125,19 +114,19 @@ describe('POST /start_communication', () => {
     ['no purpose', { auth_result: 'x' }, 'purpose'],
     ['auth_result not a string', { purpose: 'report_move', auth_result: 5 }, 'auth_result'],
   ])('answers 400 naming the field for %s', async (_what, body, field) => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     const response = await startCommunication(body);
     expect(response.status).toBe(400);
     expect((await response.json()).message).toContain(field);
   });
 
   it('says it is not configured without IDC_CHAT_URL', async () => {
-    stack = await startStack({ keys, env: { IDC_CHAT_URL: '' } });
+    stack = await stacks.start({ env: { IDC_CHAT_URL: '' } });
     expect((await startCommunication({ purpose: 'report_move' })).status).toBe(503);
   });
 
   it('plays the whole core-initiated flow through the stand-in core and auth plugin', async () => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     // The user picked chat + Yivi at the core: the core calls us, then the auth plugin.
     const started = await fetch(`${stack.core.url}/start`, {
       method: 'POST',
@@ -183,7 +172,7 @@ describe('POST /sessions/attach: the reference is spent once exchanged', () => {
   });
 
   it('refuses unknown references, bad bodies and other origins', async () => {
-    stack = await startStack({ keys });
+    stack = await stacks.start();
     expect((await attach({ reference: 'nope' })).status).toBe(404);
     expect((await attach({})).status).toBe(400);
     const foreign = await fetch(`${stack.url}/sessions/attach`, {

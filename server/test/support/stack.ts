@@ -10,7 +10,9 @@ import { MemorySessionStore } from '../../src/store/memory-store.ts';
 import { startCoreStandin, type CoreStandinOptions } from '../../../demo/src/core/standin.ts';
 import { startAuthPluginStandin, type AuthPluginStandinOptions } from '../../../demo/src/auth-plugin/standin.ts';
 import type { CoreConfig } from '../../../demo/src/core/config.ts';
+import { afterEach, beforeAll } from 'vitest';
 import { recordingLogger, SITE_ORIGIN } from './backend.ts';
+import { openSse, type SseReader } from './sse.ts';
 import { ecKeyPair, rsaKeyPair, type TestKeyPair } from './keys.ts';
 
 export const TEST_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl' };
@@ -106,4 +108,36 @@ export async function logInAtPlugin(loginUrl: string, outcome: 'succes' | 'faile
   const page = await (await fetch(loginUrl)).text();
   const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), loginUrl);
   return fetch(action, { method: 'POST', body: new URLSearchParams({ outcome }), redirect: 'manual' });
+}
+
+/**
+ * For a test file: keys made once, and the stack and event streams each test opens,
+ * all closed after that test.
+ */
+export function stacksPerTest() {
+  let keys: ReturnType<typeof stackKeys> | undefined;
+  let current: Stack | undefined;
+  const readers: SseReader[] = [];
+  beforeAll(() => {
+    keys = stackKeys();
+  });
+  afterEach(async () => {
+    for (const reader of readers.splice(0)) reader.close();
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get keys() {
+      return keys!;
+    },
+    async start(options: Omit<StackOptions, 'keys'> = {}) {
+      current = await startStack({ keys: keys!, ...options });
+      return current;
+    },
+    async open(url: string, headers?: Record<string, string>) {
+      const reader = await openSse(url, headers);
+      readers.push(reader);
+      return reader;
+    },
+  };
 }
