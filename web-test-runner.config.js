@@ -5,6 +5,7 @@
  */
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 import { stackPlugin } from './widget/test/support/wtr-stack-plugin.ts';
 
 export default {
@@ -18,17 +19,8 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        executablePath: CHROMIUM_PATH,
+        args: ['--headless', ...CHROMIUM_ARGS],
         // Keep Chromium's popup blocker: the blocked-popup path is tested for real.
         ignoreDefaultArgs: ['--disable-popup-blocking'],
       },

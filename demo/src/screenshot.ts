@@ -5,14 +5,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 import { EPHEMERAL_PORTS, startDemo } from './start-demo.ts';
 
 const OUTPUT = new URL('../../docs/demo-chat.png', import.meta.url).pathname;
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, keysDir: null });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 try {
   const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 960, height: 1330 }, deviceScaleFactor: 2 });
