@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
-import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, methodButton, openChat, verifiedDetails } from './support/resident.ts';
+import { EXPECTED_DETAILS, finishLogin, logInWithPopup, methodButton, openChat, verifiedDetails } from './support/resident.ts';
 
 const run = useDemoInChromium({ useAttrUrl: false });
 
@@ -24,10 +24,7 @@ describe('the result delivered as ?result= on the return page', () => {
     const { page } = run.visit;
     const startsBefore = startRequests().length;
     await openChat(page, run.demo.urls.chat);
-    const login = await chooseMethodInPopup(page, 'Yivi');
-    const closed = login.waitForEvent('close');
-    await finishLogin(login, 'log in');
-    await closed;
+    await logInWithPopup(page, 'Yivi');
 
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
     const starts = startRequests().slice(startsBefore);

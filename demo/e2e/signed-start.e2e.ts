@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { START_KID } from '../src/start-demo.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
-import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, openChat, verifiedDetails } from './support/resident.ts';
+import { EXPECTED_DETAILS, logInWithPopup, openChat, verifiedDetails } from './support/resident.ts';
 
 const run = useDemoInChromium({ signedStart: true });
 
@@ -24,10 +24,7 @@ describe('the chat against a core that only takes signed starts', () => {
   it('verifies the resident, with the start signed by the backend', async () => {
     const { page } = run.visit;
     await openChat(page, run.demo.urls.chat);
-    const login = await chooseMethodInPopup(page, 'Yivi');
-    const closed = login.waitForEvent('close');
-    await finishLogin(login, 'log in');
-    await closed;
+    await logInWithPopup(page, 'Yivi');
 
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
     const starts = run.demo.core.requests.filter((request) => request.path === '/start' && request.contentType === 'application/jwt');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthResultError, verifyAuthResult } from '../src/auth-result.ts';
@@ -112,7 +113,9 @@ describe('verifyAuthResult', () => {
 });
 
 describe('conformance: the reference token from seed 003', () => {
-  const testdata = new URL('../../../shared/testdata/', import.meta.url);
+  // The project's shared/ folder sits beside the repository (as in CI); IDC_SHARED_DIR points elsewhere.
+  const shared = process.env.IDC_SHARED_DIR ? pathToFileURL(`${process.env.IDC_SHARED_DIR.replace(/\/+$/, '')}/`) : new URL('../../../shared/', import.meta.url);
+  const testdata = new URL('testdata/', shared);
   const token = readFileSync(new URL('seed-003.jwe', testdata), 'utf8');
   const sampleKeys = {
     decryptionKey: createPrivateKey(readFileSync(new URL('idcontact-sample-priv.pem', testdata))),

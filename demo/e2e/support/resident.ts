@@ -33,6 +33,14 @@ export async function finishLogin(login: Page, outcome: 'log in' | 'fail'): Prom
   await login.getByRole('button', { name }).click();
 }
 
+/** The whole popup login: choose the method, log in (or fail), and see the popup close itself. */
+export async function logInWithPopup(page: Page, method: string, outcome: 'log in' | 'fail' = 'log in'): Promise<void> {
+  const login = await chooseMethodInPopup(page, method);
+  const closed = login.waitForEvent('close');
+  await finishLogin(login, outcome);
+  await closed;
+}
+
 /** The conversation's messages as the resident reads them, in order. */
 export function conversation(page: Page): Locator {
   return page.getByRole('log', { name: 'Gesprek' });
