@@ -1,32 +1,72 @@
 /**
- * Builds the script-tag bundles of <id-contact-auth>, Lit included:
- * dist/widget/id-contact-auth.js (ES module) and .iife.js (classic script).
- * The backend serves them as /widget.js and /widget.iife.js. The package's
- * bundler entry (dist/lib, Lit external, with types) is tsc's job:
- * widget/tsconfig.build.json.
+ * Builds the script-tag bundles, Lit included, one element per bundle so
+ * neither carries the other:
+ *
+ * - `vite build`: dist/widget/id-contact-auth.js (ES module) and .iife.js
+ *   (classic script), served by the backend as /widget.js and /widget.iife.js;
+ * - `vite build --mode agent`: dist/widget/id-contact-agent.js and .iife.js,
+ *   served as /agent.js and /agent.iife.js.
+ *
+ * Two builds, as an IIFE cannot share chunks. `npm run build:widget` runs
+ * both. The package's bundler entry (dist/lib, Lit external, with types) is
+ * tsc's job: widget/tsconfig.build.json.
  */
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
-export default defineConfig({
-  build: {
-    outDir: 'dist/widget',
-    emptyOutDir: true,
-    target: 'es2022',
-    minify: 'oxc',
-    // Vite keeps whitespace in ES library output; this bundle goes to browsers as is.
-    rolldownOptions: {
-      output: { minify: true },
-      onLog(level, log, handler) {
-        // define.ts reads import.meta.url only when document.currentScript is
-        // absent, which never happens in the IIFE build that empties it.
-        if (log.code !== 'EMPTY_IMPORT_META') handler(level, log);
+const BUNDLES = {
+  auth: { entry: 'widget/src/define.ts', name: 'IdContactAuth', file: 'id-contact-auth' },
+  agent: { entry: 'widget/src/define-agent.ts', name: 'IdContactAgent', file: 'id-contact-agent' },
+};
+
+/**
+ * Lit's `css` literals reach the bundle as written, indentation and all; this
+ * squeezes them (whitespace, `: `, `, `, `;}`, `0.5` → `.5`). Only what is
+ * safe in any CSS: our styles have no comments or strings with such
+ * characters, and no backtick inside a `css` literal.
+ */
+export function minifyCssLiterals(): Plugin {
+  const squeeze = (text: string) =>
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,])\s*/g, '$1')
+      .replace(/:\s+/g, ':')
+      .replace(/;}/g, '}')
+      .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
+      .trim();
+  return {
+    name: 'idc-minify-css-literals',
+    transform(code, id) {
+      if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
+      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `css\`${squeeze(text)}\``), map: null };
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const bundle = mode === 'agent' ? BUNDLES.agent : BUNDLES.auth;
+  return {
+    plugins: [minifyCssLiterals()],
+    build: {
+      outDir: 'dist/widget',
+      // The first build empties the folder; the agent's adds to it.
+      emptyOutDir: bundle === BUNDLES.auth,
+      target: 'es2022',
+      minify: 'oxc',
+      // Vite keeps whitespace in ES library output; this bundle goes to browsers as is.
+      rolldownOptions: {
+        output: { minify: true },
+        onLog(level, log, handler) {
+          // register() reads import.meta.url only when document.currentScript is
+          // absent, which never happens in the IIFE build that empties it.
+          if (log.code !== 'EMPTY_IMPORT_META') handler(level, log);
+        },
+      },
+      lib: {
+        entry: bundle.entry,
+        name: bundle.name,
+        formats: ['es', 'iife'],
+        fileName: (format) => (format === 'es' ? `${bundle.file}.js` : `${bundle.file}.iife.js`),
       },
     },
-    lib: {
-      entry: 'widget/src/define.ts',
-      name: 'IdContactAuth',
-      formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'id-contact-auth.js' : 'id-contact-auth.iife.js'),
-    },
-  },
+  };
 });

@@ -1,17 +1,23 @@
 /**
- * Prints the size of the script-tag bundles of <id-contact-auth> (Lit
- * included), raw and gzipped, against the 15 KB gzip budget. Build first:
- * `npm run build:widget`. Exits 1 when a bundle is missing or over budget.
+ * Prints the size of the script-tag bundles (Lit included), raw, gzip and
+ * brotli, against each element's gzip budget: `<id-contact-auth>` 15 KB,
+ * `<id-contact-agent>` 12 KB. Build first: `npm run build:widget`. Exits 1
+ * when a bundle is missing or over budget.
  */
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 
-const BUDGET = 15 * 1024;
-const files = ['dist/widget/id-contact-auth.js', 'dist/widget/id-contact-auth.iife.js'];
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+const KB = 1024;
+const bundles: [file: string, budget: number][] = [
+  ['dist/widget/id-contact-auth.js', 15 * KB],
+  ['dist/widget/id-contact-auth.iife.js', 15 * KB],
+  ['dist/widget/id-contact-agent.js', 12 * KB],
+  ['dist/widget/id-contact-agent.iife.js', 12 * KB],
+];
+const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
 
 let over = false;
-for (const file of files) {
+for (const [file, budget] of bundles) {
   let source: Buffer;
   try {
     source = readFileSync(file);
@@ -21,8 +27,11 @@ for (const file of files) {
     continue;
   }
   const gzip = gzipSync(source).length;
-  over ||= gzip > BUDGET;
-  console.log(`${file.padEnd(36)} ${kb(source.length).padStart(9)} raw  ${kb(gzip).padStart(8)} gzip  (budget ${kb(BUDGET)})`);
+  const brotli = brotliCompressSync(source).length;
+  over ||= gzip > budget;
+  console.log(
+    `${file.padEnd(38)} ${kb(source.length).padStart(9)} raw  ${kb(gzip).padStart(8)} gzip  ${kb(brotli).padStart(8)} brotli  (budget ${kb(budget)} gzip)`,
+  );
 }
 if (over) {
   console.error('over budget');

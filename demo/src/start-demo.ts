@@ -4,6 +4,7 @@
  * port as they would be on separate hosts. `npm start` (main.ts) and the
  * end-to-end tests both start it through `startDemo`.
  */
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { silentLogger, type Logger } from '../../server/src/logger.ts';
@@ -81,6 +82,8 @@ function localhostAlias(url: string): string[] {
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const keys = loadDemoKeys(options.keysDir === undefined ? DEFAULT_KEYS_DIR : options.keysDir);
+  // Only the core may start conversations: it and the backend share these for this run.
+  const coreCredentials = { user: 'core', password: randomBytes(18).toString('base64url') };
   const running: Array<{ close(): Promise<void> }> = [];
   const closeAll = () => Promise.all(running.splice(0).map((part) => part.close())).then(() => undefined);
 
@@ -89,7 +92,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // the core's config and the chat page, and its config needs theirs.
     let backendApp: ReturnType<typeof createApp> | undefined;
     const backend = await listening('backend', ports.backend, () =>
-      serveApp({ fetch: (request) => backendApp?.fetch(request) ?? new Response('starting', { status: 503 }) }, { port: ports.backend }),
+      serveApp({ fetch: (request, env) => backendApp?.fetch(request, env) ?? new Response('starting', { status: 503 }) }, { port: ports.backend }),
     );
     running.push(backend);
 
@@ -109,6 +112,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         config: createDemoCoreConfig({
           authPluginUrl: authPlugin.url,
           commPluginUrl: backend.url,
+          commPluginCredentials: coreCredentials,
           authonlyRequestKeys: options.signedStart ? { [START_KID]: { type: 'EC', key: keys.startSigning.publicPem } } : {},
         }),
         rejectPlainStart: options.signedStart ?? false,
@@ -132,6 +136,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       IDC_USE_ATTR_URL: options.useAttrUrl === false ? 'false' : 'true',
       // Where a conversation the core starts (user chose login and chat there) lands.
       IDC_CHAT_URL: chat.url,
+      IDC_PLUGIN_AUTH: `${coreCredentials.user}:${coreCredentials.password}`,
+      // One person trying every path on a laptop starts more logins than a resident does.
+      IDC_SESSIONS_PER_MINUTE: '120',
       ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.startSigning.privatePem, IDC_START_KID: START_KID } : {}),
     });
     const store = new MemorySessionStore();

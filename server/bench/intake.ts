@@ -73,7 +73,7 @@ async function bench(label: string, kind: 'rsa' | 'ec') {
   const bareCpuMs = cpuMs(process.cpuUsage(bareCpu)) / COUNT;
 
   let app: ReturnType<typeof createApp> | undefined;
-  const server = await serveApp({ fetch: (request) => app!.fetch(request) });
+  const server = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
   const config = loadConfig({
     IDC_PUBLIC_URL: server.url,
     IDC_CORE_URL: 'http://127.0.0.1:9',
@@ -88,6 +88,7 @@ async function bench(label: string, kind: 'rsa' | 'ec') {
     attrIds.push(attrId);
     await store.create({
       id: randomSecret(),
+      identityId: randomSecret(),
       purpose: 'report_move',
       streamTokenDigest: digest(randomSecret()),
       attrIdDigest: digest(attrId),

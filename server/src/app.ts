@@ -8,8 +8,13 @@ import { routePath } from 'hono/route';
 import type { Config } from './config.ts';
 import type { AppContext, Deps } from './context.ts';
 import { createCoreClient } from './core-client.ts';
+import { createIdentityFeed } from './identity-feed.ts';
+import { WebhookSender } from './webhook/webhook-sender.ts';
 import { errorResponse } from './errors.ts';
 import { consoleLogger } from './logger.ts';
+import { BodyAbortedError, BodyTooLargeError } from './request-body.ts';
+import { allowedOriginOnly } from './allowed-origin.ts';
+import { agentRoutes } from './routes/agent.ts';
 import { attributesRoutes } from './routes/attributes.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { returnPageRoutes } from './routes/return-page.ts';
@@ -33,12 +38,14 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     now: overrides.now ?? (() => new Date()),
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
+    webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger }) : undefined),
+    shutdown: overrides.shutdown ?? new AbortController().signal,
   };
 }
 
 export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   const deps = createDeps(config, overrides);
-  const context: AppContext = { config, deps };
+  const context: AppContext = { config, deps, identities: createIdentityFeed({ config, deps }) };
   const app = new Hono();
 
   app.use(async (c, next) => {
@@ -63,6 +70,17 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.use('/session_options/*', browserCors);
   app.use('/sessions', browserCors);
   app.use('/sessions/*', browserCors);
+  app.use(
+    '/agent/*',
+    cors({
+      origin: (origin) => (config.agentOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'DELETE'],
+      allowHeaders: ['Authorization', 'Last-Event-ID'],
+      maxAge: 600,
+    }),
+  );
+  // A page that is no agent console gets nothing, not even a refusal it can read.
+  app.use('/agent/*', allowedOriginOnly(config.agentOrigins));
 
   app.route('/session_options', sessionOptionsRoutes(context));
   app.route('/sessions', sessionsRoutes(context));
@@ -71,12 +89,22 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/sessions', sessionFeedbackRoutes(context));
   app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
+  app.route('/agent', agentRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));
   app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'no such endpoint'));
   app.onError((error, c) => {
+    if (error instanceof BodyTooLargeError) {
+      // Whatever is still on its way is not read: the connection closes after this answer.
+      c.header('Connection', 'close');
+      return errorResponse(c, 413, 'payload_too_large', `the request body is over ${error.limit} bytes`);
+    }
+    if (error instanceof BodyAbortedError) {
+      deps.logger.info('request aborted', { route: routePath(c, -1) });
+      return errorResponse(c, 400, 'request_aborted', 'the request body was not complete');
+    }
     deps.logger.error('unhandled error', { route: routePath(c, -1), error: error.name });
     return errorResponse(c, 500, 'internal_error', 'something went wrong on our side');
   });

@@ -6,7 +6,7 @@
  * path (`alg: none`, HS256 keyed with a public key, ...). Errors carry a code
  * and a message that never quote the token or its contents.
  */
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import {
   compactDecrypt,
   decodeProtectedHeader,
@@ -60,10 +60,16 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-/** Full verification result: the attributes plus when the token stops being acceptable, for replay bookkeeping. */
+/** Full verification result: the attributes plus what replay bookkeeping needs. */
 export interface VerifiedToken {
   result: VerifiedResult;
   expiresAt: Date;
+  /**
+   * Names what was verified, not how it was spelled: the digest of the inner JWS's
+   * signing input (header and claims), so a re-encrypted or re-signed copy of one
+   * result is the same result. Signatures are left out: ECDSA ones are malleable.
+   */
+  replayKey: string;
 }
 
 const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -76,6 +82,11 @@ export async function verifyAuthResult(
   const jwe = token.trim();
   if (jwe.length > MAX_RESULT_BYTES) throw new AuthResultError('malformed_token', 'result is too large');
   if (!COMPACT_JWE.test(jwe)) throw new AuthResultError('malformed_token', 'result is not a compact JWE');
+  // jose ignores the spare low bits of a segment's last character: one result would
+  // otherwise have many spellings. Only the canonical one is accepted.
+  if (!jwe.split('.').every(isCanonicalBase64url)) {
+    throw new AuthResultError('malformed_token', 'result is not canonical base64url');
+  }
 
   let plaintext: Uint8Array;
   try {
@@ -94,6 +105,10 @@ export async function verifyAuthResult(
     throw new AuthResultError('malformed_payload', 'decrypted result is not {"njwt": "<JWS>"}');
   }
 
+  const jwsSegments = njwt.split('.');
+  if (jwsSegments.length !== 3 || !jwsSegments.every(isCanonicalBase64url)) {
+    throw new AuthResultError('malformed_payload', 'njwt is not a canonical compact JWS');
+  }
   const claims = await verifySignedClaims(njwt, keys.signatureKeys, options.now);
   const parsed = ResultClaims.safeParse(claims);
   if (!parsed.success) {
@@ -112,7 +127,13 @@ export async function verifyAuthResult(
       ...(sessionUrl ? { sessionUrl } : {}),
     },
     expiresAt: new Date((Math.min(exp, iat + MAX_RESULT_AGE_SECONDS) + CLOCK_TOLERANCE_SECONDS) * 1000),
+    replayKey: createHash('sha256').update(`${jwsSegments[0]}.${jwsSegments[1]}`).digest('base64url'),
   };
+}
+
+/** True when decoding and encoding again gives the same text (no padding, no spare bits set). */
+function isCanonicalBase64url(segment: string): boolean {
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
 async function verifySignedClaims(njwt: string, keys: KeyObject[], now: Date | undefined): Promise<unknown> {

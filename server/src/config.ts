@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parsePrivateKey, parsePublicKeys } from './keys.ts';
+import { MIN_TICKET_SECRET_BYTES } from './tickets.ts';
+import { MIN_WEBHOOK_SECRET_BYTES, WEBHOOK_SECRET_PREFIX } from './webhook/webhook-sender.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -40,10 +42,28 @@ export interface Config {
   widgetDir: string;
   /** The site's chat page, where core-initiated sessions send the user. */
   chatUrl?: string;
-  /** Credentials the core must present on `POST /start_communication`. */
-  pluginAuth?: BasicCredentials;
+  /** Credentials the core must present on `POST /start_communication`; `off` when knowingly open. */
+  pluginAuth?: BasicCredentials | 'off';
+  /** When set, a result's session_url must be on one of these origins. */
+  sessionUrlOrigins?: string[];
+  /** Session starts per client address per minute. */
+  sessionsPerMinute: number;
+  /** How many reverse proxies in front of us append to X-Forwarded-For (0: use the socket's address). */
+  trustProxy: number;
+  /** Live sessions at most; past it, new ones get 503. */
+  maxSessions: number;
+  /** Open event streams at most; past it, new ones get 503. */
+  maxStreams: number;
   /** How long a session with a session_url stays, for activity and logout, after its result. */
   feedbackTtlSeconds: number;
+  /** HMAC key of the tickets the site's server signs (the UTF-8 bytes of IDC_TICKET_SECRET). */
+  ticketSecret?: Uint8Array;
+  /** Origins of the employees' consoles: CORS for /agent/*. */
+  agentOrigins: string[];
+  /** How long the employee's copy of verified attributes lives after verification. */
+  agentRetentionSeconds: number;
+  /** Where identity changes are POSTed as signed webhooks (Standard Webhooks), and the `whsec_` secret. */
+  webhook?: { url: string; secret: string };
 }
 
 const httpUrl = z
@@ -66,6 +86,36 @@ const credentials = z
     return { user: value.slice(0, at), password: value.slice(at + 1) };
   });
 
+/** Taken as-is: its UTF-8 bytes are the HS256 key, so a site's JWT library can use the same string. */
+const ticketSecret = z
+  .string()
+  .refine((value) => Buffer.byteLength(value, 'utf8') >= MIN_TICKET_SECRET_BYTES, {
+    error: `must be at least ${MIN_TICKET_SECRET_BYTES} bytes (e.g. openssl rand -base64 32)`,
+  })
+  .transform((value) => new Uint8Array(Buffer.from(value, 'utf8')));
+
+// Kept as given (no trailing-slash trimming: it is an endpoint). fetch refuses URLs with credentials.
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), {
+    error: 'must not contain user:password@',
+  });
+
+/** Standard Webhooks form: `whsec_` + canonical base64 of the key, as receivers' libraries expect it. */
+const webhookSecret = z.string().refine(
+  (value) => {
+    const base64 = value.slice(WEBHOOK_SECRET_PREFIX.length);
+    const key = Buffer.from(base64, 'base64');
+    return (
+      value.startsWith(WEBHOOK_SECRET_PREFIX) &&
+      /^[A-Za-z0-9+/]+={0,2}$/.test(base64) &&
+      key.toString('base64') === base64 &&
+      key.length >= MIN_WEBHOOK_SECRET_BYTES
+    );
+  },
+  { error: `must be ${WEBHOOK_SECRET_PREFIX} followed by the base64 of at least ${MIN_WEBHOOK_SECRET_BYTES} random bytes` },
+);
+
 const seconds = (fallback: number) => z.coerce.number().int().positive().max(86_400).default(fallback);
 
 const EnvSchema = z.object({
@@ -86,8 +136,26 @@ const EnvSchema = z.object({
   IDC_RESULT_GRACE_SECONDS: seconds(60),
   IDC_USE_ATTR_URL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   IDC_CHAT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  IDC_PLUGIN_AUTH: credentials.optional(),
+  IDC_PLUGIN_AUTH: z.literal('off').or(credentials).optional(),
+  IDC_SESSION_URL_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(origin).min(1, 'must list at least one origin'))
+    .optional(),
+  IDC_SESSIONS_PER_MINUTE: z.coerce.number().int().positive().max(1_000_000).default(20),
+  IDC_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  IDC_MAX_SESSIONS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
+  IDC_MAX_STREAMS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
   IDC_FEEDBACK_TTL_SECONDS: seconds(8 * 3600),
+  IDC_TICKET_SECRET: ticketSecret.optional(),
+  IDC_AGENT_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  IDC_AGENT_RETENTION_SECONDS: seconds(3600),
+  IDC_WEBHOOK_URL: webhookUrl.optional(),
+  IDC_WEBHOOK_SECRET: webhookSecret.optional(),
   IDC_WIDGET_DIR: z.string().min(1).default(new URL('../../dist/widget', import.meta.url).pathname),
 });
 
@@ -150,6 +218,14 @@ export function loadConfig(env: Env = process.env): Config {
   );
   if (startKey && !vars.IDC_START_KID) throw new ConfigError('IDC_START_KID: required when IDC_START_SIGNING_KEY is set');
   if (!startKey && vars.IDC_START_KID) throw new ConfigError('IDC_START_SIGNING_KEY: required when IDC_START_KID is set');
+  if (vars.IDC_CHAT_URL && !vars.IDC_PLUGIN_AUTH) {
+    throw new ConfigError(
+      'IDC_PLUGIN_AUTH: required when IDC_CHAT_URL is set, so only the core can start sessions (user:password; "off" to knowingly accept any caller on a closed network)',
+    );
+  }
+
+  if (vars.IDC_WEBHOOK_URL && !vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_SECRET: required when IDC_WEBHOOK_URL is set');
+  if (!vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_URL: required when IDC_WEBHOOK_SECRET is set');
 
   return {
     port: vars.PORT,
@@ -170,5 +246,15 @@ export function loadConfig(env: Env = process.env): Config {
     chatUrl: vars.IDC_CHAT_URL,
     pluginAuth: vars.IDC_PLUGIN_AUTH,
     feedbackTtlSeconds: vars.IDC_FEEDBACK_TTL_SECONDS,
+    sessionUrlOrigins: vars.IDC_SESSION_URL_ORIGINS,
+    sessionsPerMinute: vars.IDC_SESSIONS_PER_MINUTE,
+    trustProxy: vars.IDC_TRUST_PROXY,
+    maxSessions: vars.IDC_MAX_SESSIONS,
+    maxStreams: vars.IDC_MAX_STREAMS,
+    ticketSecret: vars.IDC_TICKET_SECRET,
+    agentOrigins: vars.IDC_AGENT_ORIGINS,
+    agentRetentionSeconds: vars.IDC_AGENT_RETENTION_SECONDS,
+    webhook:
+      vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET ? { url: vars.IDC_WEBHOOK_URL, secret: vars.IDC_WEBHOOK_SECRET } : undefined,
   };
 }

@@ -3,6 +3,7 @@
  * dependencies (store, core client, logger, clocks), so tests can swap any.
  */
 import type { Config } from './config.ts';
+import type { IdentityFeed, WebhookPublisher } from './identity-feed.ts';
 import type { CoreClient } from './core-client.ts';
 import type { Logger } from './logger.ts';
 import type { FeedbackSender } from './session-feedback.ts';
@@ -22,9 +23,15 @@ export interface Deps {
   sendFeedback: FeedbackSender;
   /** Least time between two user_active calls for one session. */
   activityIntervalMs: number;
+  /** Signed webhooks of identity changes, when IDC_WEBHOOK_URL is set. */
+  webhooks?: WebhookPublisher & { close?(): Promise<void> };
+  /** Aborted when the process shuts down: open streams end, so their clients reconnect elsewhere. */
+  shutdown: AbortSignal;
 }
 
 export interface AppContext {
   config: Config;
   deps: Deps;
+  /** Records identity changes for the employee's side and its webhook. */
+  identities: IdentityFeed;
 }

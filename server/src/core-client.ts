@@ -5,6 +5,7 @@
  */
 import { SignJWT } from 'jose';
 import type { Config } from './config.ts';
+import { createCallPool, PoolBusyError, type CallPoolOptions } from './call-pool.ts';
 import { keyKind } from './keys.ts';
 import {
   CoreSessionOptions,
@@ -27,6 +28,14 @@ export class CoreError extends Error {
   }
 }
 
+/** Too many calls to the core are under way: this one was not made. */
+export class CoreBusyError extends CoreError {
+  override name = 'CoreBusyError';
+}
+
+/** Calls to the core at once, per process; more wait briefly, then get CoreBusyError. */
+export const CORE_CALL_POOL: CallPoolOptions = { maxConcurrent: 16, maxQueued: 64, maxWaitMs: 2000 };
+
 /** The core answered 400 to a purpose: it does not know it. */
 export class UnknownPurposeError extends CoreError {
   override name = 'UnknownPurposeError';
@@ -39,7 +48,22 @@ export interface CoreClient {
 
 type CoreClientConfig = Pick<Config, 'coreUrl' | 'coreAuth' | 'startSigning'>;
 
-export function createCoreClient(config: CoreClientConfig, fetchImpl: typeof fetch = fetch): CoreClient {
+export function createCoreClient(
+  config: CoreClientConfig,
+  fetchImpl: typeof fetch = fetch,
+  poolOptions: CallPoolOptions = CORE_CALL_POOL,
+): CoreClient {
+  const pool = createCallPool(poolOptions);
+  /** One whole exchange (request and reading the answer) holds one place in the pool. */
+  async function pooled<T>(exchange: () => Promise<T>): Promise<T> {
+    try {
+      return await pool.run(exchange);
+    } catch (error) {
+      if (error instanceof PoolBusyError) throw new CoreBusyError('the ID Contact core is busy with other requests');
+      throw error;
+    }
+  }
+
   const authorization = config.coreAuth
     ? `Basic ${Buffer.from(`${config.coreAuth.user}:${config.coreAuth.password}`).toString('base64')}`
     : undefined;
@@ -70,7 +94,7 @@ export function createCoreClient(config: CoreClientConfig, fetchImpl: typeof fet
   }
 
   return {
-    async sessionOptions(purpose) {
+    sessionOptions: (purpose) => pooled(async () => {
       const response = await call(`/session_options/${encodeURIComponent(purpose)}`, { method: 'GET' });
       if (response.status === 400 || response.status === 404) {
         await response.body?.cancel();
@@ -83,9 +107,9 @@ export function createCoreClient(config: CoreClientConfig, fetchImpl: typeof fet
       const parsed = CoreSessionOptions.safeParse(await json(response));
       if (!parsed.success) throw new CoreError('the ID Contact core sent session options in an unexpected shape');
       return parsed.data;
-    },
+    }),
 
-    async start(request) {
+    start: (request) => pooled(async () => {
       const signing = config.startSigning;
       const init: RequestInit = signing
         ? {
@@ -107,6 +131,6 @@ export function createCoreClient(config: CoreClientConfig, fetchImpl: typeof fet
       const parsed = CoreStartResponse.safeParse(await json(response));
       if (!parsed.success) throw new CoreError('the ID Contact core sent no usable client_url');
       return parsed.data.client_url;
-    },
+    }),
   };
 }

@@ -139,6 +139,8 @@ export const CreateSessionRequest = z.object({
   purpose: z.string().min(1).max(200),
   auth_method: z.string().min(1).max(200),
   return_url: HttpUrl.max(2000).optional(),
+  /** A guest ticket from the site's server, binding the session to its conversation. */
+  ticket: z.string().min(1).max(4096).optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
@@ -164,6 +166,7 @@ export const SESSION_REFERENCE_PARAM = 'id-contact-session';
 export const AttachSessionRequest = z.object({
   reference: z.string().min(1).max(200),
   result: z.string().min(1).max(16 * 1024).optional(),
+  ticket: z.string().min(1).max(4096).optional(),
 });
 export type AttachSessionRequest = z.infer<typeof AttachSessionRequest>;
 
@@ -189,3 +192,40 @@ export const ErrorResponse = z.object({
   message: z.string(),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+// ---------------------------------------------------------------------------
+// The employee's side (agent routes, webhooks)
+// ---------------------------------------------------------------------------
+
+export const IdentityStatus = z.enum(['waiting', 'verified', 'failed', 'logged_out', 'expired', 'forgotten']);
+export type IdentityStatus = z.infer<typeof IdentityStatus>;
+
+/** A login in a conversation as the employee's side sees it. `id` is not the session id: it grants nothing. */
+export const Identity = z.object({
+  id: z.string(),
+  purpose: z.string(),
+  /** Null when the core started the session: the result does not say which method was used. */
+  auth_method: z.string().nullable(),
+  status: IdentityStatus,
+  /** Only while `verified`. */
+  attributes: Attributes.optional(),
+  updated_at: z.iso.datetime(),
+});
+export type Identity = z.infer<typeof Identity>;
+
+/** `GET /agent/identities` answer. */
+export const AgentIdentitiesResponse = z.object({
+  conversation: z.string(),
+  identities: z.array(Identity),
+});
+export type AgentIdentitiesResponse = z.infer<typeof AgentIdentitiesResponse>;
+
+export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out']);
+
+/** Body of a webhook POST: the identity and its conversation (null when the session was not bound to one). */
+export const WebhookEvent = z.object({
+  type: WebhookEventType,
+  timestamp: z.iso.datetime(),
+  data: Identity.extend({ conversation: z.string().nullable() }),
+});
+export type WebhookEvent = z.infer<typeof WebhookEvent>;

@@ -5,7 +5,6 @@
  */
 import { AuthResultError, verifyAuthResult } from './auth-result.ts';
 import type { AppContext } from './context.ts';
-import { digest } from './secrets.ts';
 import type { SessionRecord } from './store/session-store.ts';
 
 export type IntakeOutcome =
@@ -19,7 +18,8 @@ const ALREADY: IntakeOutcome = {
   message: 'this session already has its result',
 };
 
-export async function takeResult({ config, deps }: AppContext, session: SessionRecord, token: string, via: string): Promise<IntakeOutcome> {
+export async function takeResult(context: AppContext, session: SessionRecord, token: string, via: string): Promise<IntakeOutcome> {
+  const { config, deps } = context;
   if (session.result) return refuse(deps, ALREADY, via);
 
   let verified;
@@ -29,8 +29,19 @@ export async function takeResult({ config, deps }: AppContext, session: SessionR
     if (!(error instanceof AuthResultError)) throw error;
     return refuse(deps, { accepted: false, status: 400, error: error.code, message: error.message }, via);
   }
+  const sessionUrl = verified.result.sessionUrl;
+  if (sessionUrl && config.sessionUrlOrigins && !config.sessionUrlOrigins.includes(new URL(sessionUrl).origin)) {
+    // The backend POSTs to session_url: only to auth plugins the operator named.
+    return refuse(
+      deps,
+      { accepted: false, status: 400, error: 'invalid_claims', message: 'result claims are invalid: session_url is not on an allowed origin (IDC_SESSION_URL_ORIGINS)' },
+      via,
+    );
+  }
 
-  if (!(await deps.store.claimToken(digest(token.trim()), verified.expiresAt.getTime()))) {
+  // A failed result carries no identity, and two residents failing in the same second at one
+  // plugin get byte-identical ones (same claims, deterministic RS256): only successes are claimed.
+  if (verified.result.status === 'succes' && !(await deps.store.claimToken(verified.replayKey, verified.expiresAt.getTime()))) {
     return refuse(
       deps,
       { accepted: false, status: 409, error: 'result_replayed', message: 'this result was already used' },
@@ -43,6 +54,7 @@ export async function takeResult({ config, deps }: AppContext, session: SessionR
   if (outcome === 'not_found') {
     return refuse(deps, { accepted: false, status: 404, error: 'unknown_session', message: 'the session has ended' }, via);
   }
+  await context.identities.resolved(session, verified.result);
   deps.logger.info('result accepted', { via, status: verified.result.status });
   return { accepted: true };
 }

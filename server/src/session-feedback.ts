@@ -28,10 +28,11 @@ export function createFeedbackSender(logger: Logger, options: FeedbackOptions = 
     for (let attempt = 0; attempt <= options.retryDelaysMs.length; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, options.retryDelaysMs[attempt - 1]));
       try {
-        const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(options.timeoutMs) });
+        // A redirect is never followed: it could point the backend at an inner address.
+        const response = await fetch(url, { method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
         await response.body?.cancel();
         if (response.ok) return true;
-        reason = `status ${response.status}`;
+        reason = response.status >= 300 && response.status < 400 ? `redirect ${response.status} not followed` : `status ${response.status}`;
         // A 4xx will not get better by asking again.
         if (response.status < 500) break;
       } catch (error) {

@@ -16,14 +16,18 @@ describe('GET /healthz', () => {
   });
 });
 
-describe('GET /widget.js and /widget.iife.js', () => {
+describe('GET /widget.js, /widget.iife.js, /agent.js and /agent.iife.js', () => {
   const dir = mkdtempSync(join(tmpdir(), 'idc-widget-'));
   writeFileSync(join(dir, 'id-contact-auth.js'), 'export class IdContactAuth {}');
   writeFileSync(join(dir, 'id-contact-auth.iife.js'), '(function(){})();');
+  writeFileSync(join(dir, 'id-contact-agent.js'), 'export class IdContactAgent {}');
+  writeFileSync(join(dir, 'id-contact-agent.iife.js'), '(function(){ /* agent */ })();');
 
   it.each([
     ['/widget.js', 'export class IdContactAuth {}'],
     ['/widget.iife.js', '(function(){})();'],
+    ['/agent.js', 'export class IdContactAgent {}'],
+    ['/agent.iife.js', '(function(){ /* agent */ })();'],
   ])('serves %s as JavaScript loadable from any origin', async (path, content) => {
     const { app } = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: dir } });
     const response = await app.request(path, { headers: { Origin: 'https://any-site.example' } });
@@ -34,9 +38,9 @@ describe('GET /widget.js and /widget.iife.js', () => {
     expect(await response.text()).toBe(content);
   });
 
-  it('says how to build the widget when the bundle is missing', async () => {
+  it.each(['/widget.js', '/agent.js'])('says how to build the widget when %s is missing', async (path) => {
     const { app } = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: join(dir, 'missing') } });
-    const response = await app.request('/widget.js');
+    const response = await app.request(path);
     expect(response.status).toBe(404);
     expect((await response.json()).message).toContain('npm run build');
   });

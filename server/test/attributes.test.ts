@@ -137,6 +137,26 @@ describe('POST /attributes/:attr_id', () => {
     });
   });
 
+  describe('with IDC_SESSION_URL_ORIGINS', () => {
+    const withOrigins = (sessionUrl: string) => async () => {
+      backend = testBackend({ ours, plugin, env: { IDC_SESSION_URL_ORIGINS: 'https://auth.gemeente.example' } });
+      session = await seedSession(backend.store);
+      return post(await goodToken({ status: 'succes', attributes: { bsn: '999993653' }, session_url: sessionUrl }));
+    };
+
+    it('refuses a session_url on another origin with 400 invalid_claims, storing nothing', async () => {
+      const response = await withOrigins('http://10.0.0.1:8080/admin')();
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_claims', message: expect.stringContaining('IDC_SESSION_URL_ORIGINS') });
+      expect(await storedResult()).toBeUndefined();
+    });
+
+    it('accepts a session_url on a listed origin', async () => {
+      expect((await withOrigins('https://auth.gemeente.example/session/abc')()).status).toBe(200);
+      expect((await storedResult())?.sessionUrl).toBe('https://auth.gemeente.example/session/abc');
+    });
+  });
+
   it('refuses a result for an expired session with 404', async () => {
     const short = await seedSession(backend.store, 1);
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -2,9 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { verifyTicket } from '../src/tickets.ts';
 import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
+import { mintTicket, newTicketSecret } from './support/tickets.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();
@@ -38,7 +42,12 @@ describe('loadConfig', () => {
       corePublicUrl: 'http://core:8000',
       allowedOrigins: [],
       sessionTtlSeconds: 900,
+      sessionsPerMinute: 20,
+      trustProxy: 0,
+      maxSessions: 10_000,
+      maxStreams: 10_000,
     });
+    expect(config.sessionUrlOrigins).toBeUndefined();
     expect(config.signatureKeys).toHaveLength(1);
     expect(config.startSigning).toBeUndefined();
   });
@@ -56,8 +65,21 @@ describe('loadConfig', () => {
       IDC_START_KID: 'widget',
       IDC_ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
       IDC_SESSION_TTL_SECONDS: '120',
+      IDC_CHAT_URL: 'https://a.example/chat',
+      IDC_PLUGIN_AUTH: 'core:secret',
+      IDC_SESSION_URL_ORIGINS: 'https://auth.example, http://plugin.internal:8001',
+      IDC_SESSIONS_PER_MINUTE: '50',
+      IDC_TRUST_PROXY: '1',
+      IDC_MAX_SESSIONS: '500',
+      IDC_MAX_STREAMS: '700',
     });
     expect(config).toMatchObject({
+      pluginAuth: { user: 'core', password: 'secret' },
+      sessionUrlOrigins: ['https://auth.example', 'http://plugin.internal:8001'],
+      sessionsPerMinute: 50,
+      trustProxy: 1,
+      maxSessions: 500,
+      maxStreams: 700,
       port: 9000,
       host: '0.0.0.0',
       internalUrl: 'http://backend:9000',
@@ -107,11 +129,100 @@ describe('loadConfig', () => {
     [{ IDC_START_SIGNING_KEY: other.privatePem }, 'IDC_START_KID'],
     [{ IDC_START_KID: 'widget' }, 'IDC_START_SIGNING_KEY'],
     [{ IDC_START_SIGNING_KEY: 'nope', IDC_START_KID: 'widget' }, 'IDC_START_SIGNING_KEY'],
+    // Core-initiated sessions open to anyone only when said so knowingly.
+    [{ IDC_CHAT_URL: 'https://a.example/chat' }, 'IDC_PLUGIN_AUTH: required when IDC_CHAT_URL is set'],
+    [{ IDC_CHAT_URL: 'https://a.example/chat', IDC_PLUGIN_AUTH: 'on' }, 'IDC_PLUGIN_AUTH'],
+    [{ IDC_SESSION_URL_ORIGINS: 'https://auth.example/path' }, 'IDC_SESSION_URL_ORIGINS'],
+    [{ IDC_SESSION_URL_ORIGINS: ' , ' }, 'IDC_SESSION_URL_ORIGINS'],
+    [{ IDC_SESSIONS_PER_MINUTE: '0' }, 'IDC_SESSIONS_PER_MINUTE'],
+    [{ IDC_TRUST_PROXY: 'yes' }, 'IDC_TRUST_PROXY'],
+    [{ IDC_MAX_SESSIONS: '-1' }, 'IDC_MAX_SESSIONS'],
+    [{ IDC_MAX_STREAMS: 'many' }, 'IDC_MAX_STREAMS'],
   ])('names the variable for %o', (override, expected) => {
     const message = failure({ ...base, ...override });
     expect(message).toContain(expected);
     expect(message).not.toContain('PRIVATE KEY');
     expect(message).not.toMatch(/MII[A-Za-z0-9+/]{10}/);
+  });
+
+  it('accepts IDC_CHAT_URL with IDC_PLUGIN_AUTH=off, said knowingly', () => {
+    expect(loadConfig({ ...base, IDC_CHAT_URL: 'https://a.example/chat', IDC_PLUGIN_AUTH: 'off' }).pluginAuth).toBe('off');
+  });
+
+  describe('IDC_TICKET_SECRET', () => {
+    it('is optional', () => {
+      expect(loadConfig(base).ticketSecret).toBeUndefined();
+    });
+
+    it('takes the string as-is: its UTF-8 bytes are the key that verifies a site\'s tickets', async () => {
+      const secret = newTicketSecret();
+      const config = loadConfig({ ...base, IDC_TICKET_SECRET: secret });
+      expect(Buffer.from(config.ticketSecret!).toString('utf8')).toBe(secret);
+      const ticket = await mintTicket('guest', secret, { conversation: 'c-1' });
+      expect((await verifyTicket(ticket, 'guest', config.ticketSecret!)).conversation).toBe('c-1');
+    });
+
+    it('counts bytes, not characters', () => {
+      expect(loadConfig({ ...base, IDC_TICKET_SECRET: '€'.repeat(11) }).ticketSecret).toHaveLength(33);
+      expect(failure({ ...base, IDC_TICKET_SECRET: '€'.repeat(10) + 'a' })).toContain('IDC_TICKET_SECRET');
+    });
+
+    it('refuses fewer than 32 bytes, naming the variable and not echoing the value', () => {
+      const short = 'k7Qw-short-secret-31-bytes-long';
+      expect(short).toHaveLength(31);
+      const message = failure({ ...base, IDC_TICKET_SECRET: short });
+      expect(message).toBe('IDC_TICKET_SECRET: must be at least 32 bytes (e.g. openssl rand -base64 32)');
+      expect(loadConfig({ ...base, IDC_TICKET_SECRET: short + 'x' }).ticketSecret).toHaveLength(32);
+    });
+  });
+
+  describe('IDC_WEBHOOK_URL and IDC_WEBHOOK_SECRET', () => {
+    const secret = (bytes: number) => `whsec_${randomBytes(bytes).toString('base64')}`;
+    const url = 'https://chat.gemeente.example/hooks/idc/?token=s3cr3t-query';
+
+    it('are optional', () => {
+      expect(loadConfig(base).webhook).toBeUndefined();
+    });
+
+    it('are read together, the URL as given', () => {
+      const whsec = secret(32);
+      expect(loadConfig({ ...base, IDC_WEBHOOK_URL: url, IDC_WEBHOOK_SECRET: whsec }).webhook).toEqual({ url, secret: whsec });
+    });
+
+    it('take a 24-byte secret, usable by the standardwebhooks library', () => {
+      const whsec = secret(24);
+      const config = loadConfig({ ...base, IDC_WEBHOOK_URL: 'http://127.0.0.1:9000/hook', IDC_WEBHOOK_SECRET: whsec });
+      const signature = new Webhook(config.webhook!.secret).sign('msg_1', new Date(), '{}');
+      expect(signature).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    });
+
+    it('name the missing one when only one is set', () => {
+      expect(failure({ ...base, IDC_WEBHOOK_URL: url })).toBe('IDC_WEBHOOK_SECRET: required when IDC_WEBHOOK_URL is set');
+      expect(failure({ ...base, IDC_WEBHOOK_SECRET: secret(32) })).toBe('IDC_WEBHOOK_URL: required when IDC_WEBHOOK_SECRET is set');
+    });
+
+    it.each([
+      ['not a url'],
+      ['ftp://chat.gemeente.example/hook?token=s3cr3t-query'],
+      ['javascript:alert(1)'],
+      ['https://user:s3cr3t-query@chat.gemeente.example/hook'],
+    ])('refuse the URL %s, naming the variable and not echoing it', (value) => {
+      const message = failure({ ...base, IDC_WEBHOOK_URL: value, IDC_WEBHOOK_SECRET: secret(32) });
+      expect(message).toMatch(/^IDC_WEBHOOK_URL: must/);
+      expect(message).not.toContain('s3cr3t');
+    });
+
+    it.each([
+      ['without the whsec_ prefix', randomBytes(32).toString('base64')],
+      ['of 23 bytes', `whsec_${randomBytes(23).toString('base64')}`],
+      ['empty after the prefix', 'whsec_'],
+      ['in base64url', `whsec_${Buffer.alloc(33, 0xfb).toString('base64url')}`],
+      ['without padding', `whsec_${randomBytes(32).toString('base64').replace(/=+$/, '')}`],
+      ['with a space', `whsec_ ${randomBytes(24).toString('base64')}`],
+    ])('refuse a secret %s, naming the variable and not echoing it', (_, value) => {
+      const message = failure({ ...base, IDC_WEBHOOK_URL: url, IDC_WEBHOOK_SECRET: value });
+      expect(message).toBe('IDC_WEBHOOK_SECRET: must be whsec_ followed by the base64 of at least 24 random bytes');
+    });
   });
 
   it('refuses an EC key on a curve other than P-256', async () => {

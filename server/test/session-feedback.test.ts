@@ -143,6 +143,23 @@ describe('createFeedbackSender', () => {
     expect(logger.lines.join('\n')).toContain('reason":"unreachable');
   });
 
+  it('does not follow a redirect: the target behind it gets nothing, and the log has no URL', async () => {
+    let reachedInner = 0;
+    const inner = await serveApp(new Hono().post('/admin', (c) => (reachedInner++, c.body(null, 200))));
+    const redirecting = await serveApp(new Hono().post('/s', (c) => c.redirect(`${inner.url}/admin`, 307)));
+    try {
+      const logger = recordingLogger();
+      expect(await fastFeedback(logger)(`${redirecting.url}/s`, 'logout')).toBe(false);
+      expect(reachedInner).toBe(0);
+      const log = logger.lines.join('\n');
+      expect(log).toContain('redirect 307 not followed');
+      expect(log).not.toContain(redirecting.url);
+      expect(log).not.toContain(inner.url);
+    } finally {
+      await Promise.all([inner.close(), redirecting.close()]);
+    }
+  });
+
   it('does not retry a 4xx', async () => {
     let calls = 0;
     const target = await serveApp(new Hono().post('/s', (c) => (calls++, c.body(null, 404))));

@@ -104,8 +104,8 @@ describe('POST /start_communication', () => {
     expect(stack.store.size).toBe(0);
   });
 
-  it('needs no credentials when IDC_PLUGIN_AUTH is not set', async () => {
-    stack = await stacks.start({ env: { IDC_PLUGIN_AUTH: '' } });
+  it('needs no credentials when IDC_PLUGIN_AUTH is knowingly off', async () => {
+    stack = await stacks.start({ env: { IDC_PLUGIN_AUTH: 'off' } });
     expect((await startCommunication({ purpose: 'report_move' }, null)).status).toBe(200);
   });
 
@@ -153,6 +153,15 @@ describe('POST /sessions/attach: the reference is spent once exchanged', () => {
     const text = await again.text();
     expect(text).toContain('unknown_reference');
     expect(text).not.toContain('999993653');
+  });
+
+  it('ignores a ?result= carried to a session that already has its result: 200, and the stream delivers', async () => {
+    const answer = await begin();
+    const result = await token();
+    expect((await fetch(answer.attr_url!, { method: 'POST', headers: { 'Content-Type': 'application/jwt' }, body: result })).status).toBe(200);
+    // The same result on the chat URL too (the core's fallback may do both); the login succeeded.
+    const event = await attachAndRead({ reference: referenceOf(answer.client_url), result });
+    expect(JSON.parse(event!.data!)).toEqual({ status: 'succes', attributes: { bsn: '999993653' } });
   });
 
   it('lets only one of two concurrent exchanges win', async () => {

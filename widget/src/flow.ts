@@ -15,6 +15,7 @@ import {
   watchSession,
   type StreamOptions,
 } from './transport.js';
+import { isAttachedSession, isWebUrl } from './session-check.js';
 import type { AttachedSession, AuthMethod, Session as StartedSession } from './wire.js';
 
 const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
@@ -402,20 +403,35 @@ export class AuthFlow {
     }
   }
 
+  /**
+   * The stored record, if it is sound. Any script on the page can write to
+   * sessionStorage, so a record is checked as an answer from the backend is;
+   * one that fails is dropped and the widget starts afresh, without an error:
+   * it is not the resident's doing.
+   */
   private recall(): Stored | undefined {
+    let value: unknown;
     try {
-      const value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null') as Partial<Running & SignedIn> | null;
-      const s = value?.session;
-      const ok = (v: unknown) => typeof v === 'string';
-      if (!s || !ok(s.session_id) || !ok(s.events_url)) return undefined;
-      if (value.signedIn === true) {
-        const session = { session_id: s.session_id, events_url: s.events_url };
-        return value.backend === this.config.backend ? { signedIn: true, backend: value.backend, session } : undefined;
-      }
-      if ((s.client_url === undefined || ok(s.client_url)) && VIAS.includes(value.via!)) return value as Running;
+      value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null');
     } catch {
-      // unreadable: start afresh
+      value = {}; // unreadable: dropped like any unsound record
     }
-    return undefined;
+    if (value === null) return undefined;
+    const stored = this.sound(value as Partial<Running & SignedIn>);
+    if (!stored) this.forget();
+    return stored;
+  }
+
+  private sound(value: Partial<Running & SignedIn>): Stored | undefined {
+    const { backend } = this.config;
+    const s = value?.session;
+    if (!isAttachedSession(backend, s)) return undefined;
+    const { session_id, events_url } = s;
+    if (value.signedIn === true) {
+      return value.backend === backend ? { signedIn: true, backend, session: { session_id, events_url } } : undefined;
+    }
+    const { client_url } = s as Partial<StartedSession>;
+    if ((client_url !== undefined && !isWebUrl(client_url)) || !VIAS.includes(value.via!)) return undefined;
+    return { session: { session_id, events_url, ...(client_url === undefined ? {} : { client_url }) }, via: value.via! };
   }
 }

@@ -1,10 +1,13 @@
 /**
- * The widget's strings in Dutch and English, and readable labels for
- * attribute tags. Pages override any of them through the element's
- * `strings` property; `{method}` in a string is replaced by the method name.
+ * The strings of `<id-contact-auth>` in Dutch and English. Pages override any
+ * of them, and the attribute labels, through the element's `strings`
+ * property; `{method}` in a string is replaced by the method name. Attribute
+ * labels and language handling are shared with `<id-contact-agent>`
+ * (shared/i18n.ts).
  */
+import { localize, type Labels, type Lang, type Overrides } from './shared/i18n.js';
 
-export type Lang = 'nl' | 'en';
+export { format, labelFor, langOf, LABELS, normalizeLang, type Labels, type Lang } from './shared/i18n.js';
 
 const en = {
   loading: 'Loading login methods…',
@@ -42,10 +45,9 @@ const en = {
 };
 
 export type Strings = typeof en;
-export type Labels = Record<string, string>;
 
 /** What a page may override, per language. */
-export type StringOverrides = Partial<Record<Lang, Partial<Strings> & { labels?: Labels }>>;
+export type StringOverrides = Overrides<Strings>;
 
 const nl: Strings = {
   loading: 'Inlogmethoden laden…',
@@ -84,70 +86,7 @@ const nl: Strings = {
 
 export const STRINGS: Record<Lang, Strings> = { nl, en };
 
-// [tag, Dutch, English]
-const KNOWN: [string, string, string][] = [
-  ['email', 'E-mailadres', 'Email address'],
-  ['fullname', 'Volledige naam', 'Full name'],
-  ['name', 'Naam', 'Name'],
-  ['firstnames', 'Voornamen', 'First names'],
-  ['initials', 'Voorletters', 'Initials'],
-  ['lastname', 'Achternaam', 'Last name'],
-  ['surname', 'Achternaam', 'Surname'],
-  ['bsn', 'BSN', 'Citizen service number (BSN)'],
-  ['birthdate', 'Geboortedatum', 'Date of birth'],
-  ['dateofbirth', 'Geboortedatum', 'Date of birth'],
-  ['age', 'Leeftijd', 'Age'],
-  ['over18', 'Ouder dan 18', 'Over 18'],
-  ['gender', 'Geslacht', 'Gender'],
-  ['nationality', 'Nationaliteit', 'Nationality'],
-  ['address', 'Adres', 'Address'],
-  ['street', 'Straat', 'Street'],
-  ['housenumber', 'Huisnummer', 'House number'],
-  ['house_number', 'Huisnummer', 'House number'],
-  ['postalcode', 'Postcode', 'Postal code'],
-  ['postal_code', 'Postcode', 'Postal code'],
-  ['zipcode', 'Postcode', 'Postal code'],
-  ['city', 'Woonplaats', 'City'],
-  ['municipality', 'Gemeente', 'Municipality'],
-  ['country', 'Land', 'Country'],
-  ['phone', 'Telefoonnummer', 'Phone number'],
-  ['mobilenumber', 'Mobiel nummer', 'Mobile number'],
-];
-
-export const LABELS: Record<Lang, Labels> = {
-  nl: Object.fromEntries(KNOWN.map(([tag, label]) => [tag, label])),
-  en: Object.fromEntries(KNOWN.map(([tag, , label]) => [tag, label])),
-};
-
 /** The strings and labels for `lang`, with a page's overrides applied. */
 export function stringsFor(lang: Lang, overrides?: StringOverrides): { text: Strings; labels: Labels } {
-  const { labels, ...text } = overrides?.[lang] ?? {};
-  return { text: { ...STRINGS[lang], ...text }, labels: { ...LABELS[lang], ...labels } };
-}
-
-/** Label for an attribute tag: known (or overridden) label, else the raw tag. */
-export function labelFor(labels: Labels, tag: string): string {
-  return Object.hasOwn(labels, tag) ? labels[tag]! : tag;
-}
-
-export function format(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (all, key: string) => (Object.hasOwn(values, key) ? values[key]! : all));
-}
-
-/** `en` for any English tag (en, en-GB); Dutch for everything else. */
-export function normalizeLang(tag: string | null | undefined): Lang {
-  return /^en\b/i.test(tag ?? '') ? 'en' : 'nl';
-}
-
-/**
- * The language in force for `el`: its own `lang`, else the nearest
- * ancestor's, looking through shadow roots up to the document element.
- */
-export function langOf(el: Element): Lang {
-  let node: Node | null = el;
-  while (node) {
-    if (node instanceof Element && node.hasAttribute('lang')) return normalizeLang(node.getAttribute('lang'));
-    node = node.parentNode ?? (node as ShadowRoot).host ?? null;
-  }
-  return 'nl';
+  return localize(STRINGS, lang, overrides);
 }

@@ -4,10 +4,11 @@
  * Rendering only; the flow (flow.ts) drives the state machine (state.ts).
  * Registration is in define.ts, so importing this module has no side effects.
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { AuthFlow } from './flow.js';
-import { format, labelFor, langOf, normalizeLang, stringsFor, type Lang, type Labels, type StringOverrides, type Strings } from './i18n.js';
+import { format, labelFor, stringsFor, type Labels, type StringOverrides, type Strings } from './i18n.js';
+import { IdContactElement } from './shared/element.js';
 import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
 import type { Attributes } from './wire.js';
@@ -53,36 +54,22 @@ function errorKey(code: string | undefined): keyof Strings {
   return 'error';
 }
 
-export class IdContactAuth extends LitElement {
+export class IdContactAuth extends IdContactElement {
   static override styles = styles;
   static override properties = {
     purpose: {},
-    backend: {},
     mode: {},
     strings: { attribute: false },
-    // The native `lang` property stays; Lit only watches the attribute.
-    langAttribute: { attribute: 'lang' },
   };
-
-  /**
-   * Backend used when the `backend` attribute is absent: set by define.ts
-   * to the origin the script was loaded from.
-   */
-  static defaultBackend = '';
 
   /** The purpose (core's name for the subject of the conversation). Required. */
   declare purpose: string;
-  /** Base URL of the backend; defaults to where the script came from. */
-  declare backend: string | undefined;
   /** `popup` (default) or `redirect`. */
   declare mode: 'popup' | 'redirect';
   /** Per-language overrides of the strings and attribute labels. */
   declare strings: StringOverrides | undefined;
-  declare langAttribute: string | null | undefined;
 
   private flow?: AuthFlow;
-  private pageLang?: MutationObserver;
-  private hadFocus = false;
 
   constructor() {
     super();
@@ -109,32 +96,24 @@ export class IdContactAuth extends LitElement {
     this.flow?.logout();
   }
 
-  /** The language in use: the `lang` attribute, else the page's, else Dutch. */
-  get locale(): Lang {
-    return this.langAttribute ? normalizeLang(this.langAttribute) : langOf(this);
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
-    this.pageLang = new MutationObserver(() => this.requestUpdate());
-    this.pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     this.flow?.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.pageLang?.disconnect();
     this.flow?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (!this.flow || changed.has('purpose') || changed.has('backend')) this.restart();
-    this.hadFocus = this.matches(':focus-within');
   }
 
   private restart(): void {
     this.flow?.stop();
-    const backend = this.backend || IdContactAuth.defaultBackend || location.origin;
+    const backend = this.backendUrl;
     const host = this;
     const config = {
       backend,
@@ -162,16 +141,9 @@ export class IdContactAuth extends LitElement {
     if (state === 'error') this.emit('id-contact-error', { message: ctx.error?.message ?? '' });
   }
 
-  private emit<K extends keyof IdContactEventMap>(type: K, detail: IdContactEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
-
-  protected override updated(): void {
-    // Keep keyboard focus inside when the control that had it was replaced.
-    if (this.hadFocus && !this.shadowRoot!.activeElement) {
-      const root = this.shadowRoot!;
-      (root.querySelector<HTMLElement>('.box button, .box a') ?? root.querySelector<HTMLElement>('.status'))?.focus();
-    }
+  protected override focusFallback(): HTMLElement | null {
+    const root = this.shadowRoot!;
+    return root.querySelector<HTMLElement>('.box button, .box a') ?? root.querySelector<HTMLElement>('.status');
   }
 
   protected override render(): TemplateResult {

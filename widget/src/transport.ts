@@ -3,47 +3,11 @@
  * event stream. Knows nothing of rendering or state; failures come out as
  * `TransportError` with the backend's error code where it gave one.
  */
-import type { AttachedSession, Attributes, AuthMethod, ErrorBody, ResultEvent, Session, SessionOptions } from './wire.js';
+import { endpoint, isString, request, TransportError } from './shared/http.js';
+import { isAttachedSession, isStartedSession } from './session-check.js';
+import type { AttachedSession, Attributes, AuthMethod, ResultEvent, Session, SessionOptions } from './wire.js';
 
-export class TransportError extends Error {
-  constructor(
-    /** The backend's `error` code, or `network`, `bad_response`, `http_<status>`. */
-    readonly code: string,
-    message: string,
-    /** The HTTP status, when the backend answered. */
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Resolves `path` under the backend URL, keeping any path prefix it has. */
-export function endpoint(backend: string, path: string): string {
-  return new URL(path, backend.endsWith('/') ? backend : backend + '/').href;
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isWebUrl = (v: unknown): v is string => isString(v) && /^https?:\/\//i.test(v);
-
-async function request(url: string, init: RequestInit): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
-  } catch (e) {
-    if (init.signal?.aborted) throw e;
-    throw new TransportError('network', `Cannot reach ${new URL(url).origin}`);
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const err = body as Partial<ErrorBody> | undefined;
-    throw new TransportError(
-      isString(err?.error) ? err.error : `http_${response.status}`,
-      isString(err?.message) ? err.message : `HTTP ${response.status}`,
-      response.status,
-    );
-  }
-  return body;
-}
+export { endpoint, TransportError } from './shared/http.js';
 
 const badResponse = () => new TransportError('bad_response', 'Unexpected answer from the backend');
 
@@ -62,27 +26,24 @@ export async function createSession(
   backend: string,
   body: { purpose: string; auth_method: string; return_url?: string },
 ): Promise<Session> {
-  const session = (await request(endpoint(backend, 'sessions'), {
+  const session = await request(endpoint(backend, 'sessions'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-  })) as Partial<Session> | undefined;
-  // client_url ends up in a link and a window's location: only web URLs.
-  if (!isString(session?.session_id) || !isWebUrl(session.client_url) || !isWebUrl(session.events_url)) {
-    throw badResponse();
-  }
-  return session as Session;
+  });
+  if (!isStartedSession(backend, session)) throw badResponse();
+  return session;
 }
 
 /** `POST /sessions/attach`: spends the chat link's reference, and has any result on it verified. */
 export async function attachSession(backend: string, body: { reference: string; result?: string }): Promise<AttachedSession> {
-  const session = (await request(endpoint(backend, 'sessions/attach'), {
+  const session = await request(endpoint(backend, 'sessions/attach'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-  })) as Partial<AttachedSession> | undefined;
-  if (!isString(session?.session_id) || !isWebUrl(session.events_url)) throw badResponse();
-  return session as AttachedSession;
+  });
+  if (!isAttachedSession(backend, session)) throw badResponse();
+  return session;
 }
 
 /**

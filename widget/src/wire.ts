@@ -45,3 +45,33 @@ export interface ErrorBody {
   error: string;
   message: string;
 }
+
+/**
+ * Agent side (`<id-contact-agent>`), authorised by a host ticket as
+ * `Authorization: Bearer <ticket>`: `GET /agent/events` (text/event-stream of
+ * `identity` events, and `ticket_expired` before the server ends it) and
+ * `DELETE /agent/identities` (204: the conversation's attributes are deleted).
+ */
+export type IdentityStatus = 'waiting' | 'verified' | 'failed' | 'logged_out' | 'expired' | 'forgotten';
+
+/** Data of an `identity` event: one login in the conversation, as it is now. */
+export interface Identity {
+  id: string;
+  purpose: string;
+  /** The auth method's tag (`irma`, `digid`, …); null when the core started the session. */
+  auth_method: string | null;
+  status: IdentityStatus;
+  /** Only while `verified`. */
+  attributes?: Attributes;
+  /** ISO 8601; of two versions of one identity, the later one counts. */
+  updated_at: string;
+}
+
+/** `GET /agent/identities` answer. */
+export interface AgentIdentities {
+  conversation: string;
+  identities: Identity[];
+}
+
+/** The `error` of a 401 from the agent routes. */
+export type TicketError = 'ticket_expired' | 'invalid_ticket' | 'ticket_required';

@@ -50,6 +50,13 @@ describe('transport', () => {
     expect(session.events_url).to.contain('token=');
   });
 
+  it('refuses a session whose stream is not on the backend’s own origin', async () => {
+    // The same backend reached as localhost: its answer's events_url names 127.0.0.1, another origin.
+    const backend = (await stack()).backend.replace('//127.0.0.1:', '//localhost:');
+    const error = await rejection(createSession(backend, { purpose: 'report_move', auth_method: 'irma' }));
+    expect(error.code).to.equal('bad_response');
+  });
+
   it('reads result events and refuses anything else', () => {
     expect(parseResult('{"status":"succes","attributes":{"a":"b"}}')).to.deep.equal({ status: 'succes', attributes: { a: 'b' } });
     expect(parseResult('{"status":"failed"}')).to.deep.equal({ status: 'failed' });

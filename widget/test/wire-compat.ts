@@ -14,7 +14,9 @@ const checks: [
   Same<typeof Widget.REFERENCE_PARAM, typeof Server.SESSION_REFERENCE_PARAM>,
   Same<Widget.Attributes, Server.Attributes>,
   Same<Widget.ErrorBody, Server.ErrorResponse>,
+  Same<Widget.Identity, Server.Identity>,
+  Same<Widget.AgentIdentities, Server.AgentIdentitiesResponse>,
   // The server may add fields to a result event; the widget reads what it knows.
   Server.ResultEvent extends Widget.ResultEvent ? true : false,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 export default checks;

@@ -80,6 +80,18 @@ function releasedAttributes(asked: readonly string[], person: Attributes): Attri
 export function createAuthPluginApp(options: AuthPluginOptions): Hono {
   const records = options.records ?? { sessionFeedback: [], resultDeliveries: [] };
   const pendingLogins = new Map<string, PendingLogin>();
+  /**
+   * One test person, no session_url: two successes issued in the same second
+   * carry identical claims and so are one result to the backend's replay check
+   * (it keys on what was signed). A person cannot finish two logins in a
+   * second; automated tests can, so the second waits for the next second.
+   */
+  let lastSuccessSecond = 0;
+  const notTheSameResultTwice = async () => {
+    const second = Math.floor(Date.now() / 1000);
+    if (second === lastSuccessSecond) await new Promise((resolve) => setTimeout(resolve, (second + 1) * 1000 - Date.now() + 5));
+    lastSuccessSecond = Math.floor(Date.now() / 1000);
+  };
   const knownSessions = new Set<string>();
   const testPersonName = options.testPersonName ?? options.testPerson.fullname ?? 'the test person';
   const app = new Hono();
@@ -135,6 +147,7 @@ export function createAuthPluginApp(options: AuthPluginOptions): Hono {
       knownSessions.add(sessionId);
       sessionUrl = `${pending.pluginUrl}/session/${sessionId}`;
     }
+    if (outcome === 'succes' && !sessionUrl) await notTheSameResultTwice();
     const token = await createResultToken(
       outcome === 'succes'
         ? { status: 'succes', attributes: releasedAttributes(pending.request.attributes, options.testPerson), session_url: sessionUrl }

@@ -55,7 +55,11 @@ const timeFormat = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '
  * The conversation as data, kept in sessionStorage: in redirect mode the
  * page reloads on the way back from the login, and the chat must still be there.
  * Messages: { from: 'agent'|'user', text } | { from: 'agent', kind: 'login', done? }
- * | { from: 'system', kind: 'verified', details: [[label, value]], loggedOut? }, each with `id` and `at`.
+ * | { from: 'system', kind: 'verified', loggedOut? }, each with `id` and `at`.
+ * What a message holds about the verified resident (the details, the agent's
+ * thanks by name) is in its `personal` part, which stays in this page's memory
+ * and is never stored: after a reload the chat shows that the resident was
+ * verified, not who they are.
  */
 let chat = load() ?? newConversation();
 let pendingReplies = 0;
@@ -83,9 +87,14 @@ function load() {
   }
 }
 
+/** The conversation without any message's `personal` part. */
+function withoutPersonalData(key, value) {
+  return key === 'personal' ? undefined : value;
+}
+
 function save() {
   try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(chat));
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(chat, withoutPersonalData));
   } catch {
     // Without storage the chat still works; only a reload forgets it.
   }
@@ -124,7 +133,7 @@ function renderMessage(message) {
   if (message.kind === 'login' && !message.done) bubble.append(loginWidget());
   else if (message.kind === 'login') bubble.append(element('p', 'message__text', SAY.loggedIn));
   else if (message.kind === 'verified') bubble.append(...verifiedCard(message));
-  else bubble.append(element('p', 'message__text', message.text));
+  else bubble.append(element('p', 'message__text', message.personal?.text ?? message.text));
 
   item.append(bubble);
   return item;
@@ -139,7 +148,7 @@ function loginWidget() {
   return widget;
 }
 
-function verifiedCard({ details, loggedOut }) {
+function verifiedCard({ personal, loggedOut }) {
   if (loggedOut) {
     return [
       element('p', 'verified__title verified__title--ended', 'Uitgelogd'),
@@ -147,6 +156,18 @@ function verifiedCard({ details, loggedOut }) {
     ];
   }
   const title = element('p', 'verified__title', 'Identiteit geverifieerd');
+  // After a reload: the details were never stored, so only the fact of the verification is left.
+  if (!personal?.details) {
+    return [
+      title,
+      element(
+        'p',
+        'verified__note',
+        'Uw gegevens zijn via ID Contact met de medewerker gedeeld. Deze pagina bewaart uw gegevens niet, daarom ziet u ze hier niet meer.',
+      ),
+    ];
+  }
+  const { details } = personal;
   const list = element('dl', 'verified__details');
   for (const [label, value] of details) list.append(element('dt', '', label), element('dd', '', value));
   const note = element('p', 'verified__note', 'Deze gegevens zijn via ID Contact met de medewerker gedeeld.');
@@ -169,9 +190,13 @@ function scrollToEnd() {
 
 // The agent -------------------------------------------------------------------
 
-/** Stores the reply at once (a reload must not lose it) and shows it after a short "typing". */
-function agentSays(text) {
-  const message = add({ from: 'agent', text });
+/**
+ * Stores the reply at once (a reload must not lose it) and shows it after a
+ * short "typing". `personalText`, when given, is what shows now; `text` is
+ * what is stored, and shows after a reload.
+ */
+function agentSays(text, personalText) {
+  const message = add({ from: 'agent', text, ...(personalText ? { personal: { text: personalText } } : {}) });
   pendingReplies++;
   typingEl.hidden = false;
   setTimeout(() => {
@@ -199,17 +224,20 @@ function onAuthenticated(event) {
   // has a session); the details go into the conversation, where the agent reads them.
   const login = loginMessageOf(event.target);
   if (login) login.done = true;
-  append(add({ from: 'system', kind: 'verified', details: detailsFrom(attributes) }));
-  agentSays(SAY.verified(typeof attributes.fullname === 'string' ? attributes.fullname : ''));
+  append(add({ from: 'system', kind: 'verified', personal: { details: detailsFrom(attributes) } }));
+  const name = typeof attributes.fullname === 'string' ? attributes.fullname : '';
+  agentSays(SAY.verified(''), name && SAY.verified(name));
   agentSays(SAY.anythingElse);
 }
 
 /** After Logout the agent no longer sees the details: they leave the page and its storage too. */
 function onLoggedOut() {
   for (const message of chat.messages) {
-    if (message.kind !== 'verified' || message.loggedOut) continue;
-    message.details = [];
-    message.loggedOut = true;
+    const verified = message.kind === 'verified' && !message.loggedOut;
+    if (!verified && !message.personal) continue;
+    // The agent's thanks by name goes too: it stays, as stored, without the name.
+    delete message.personal;
+    if (verified) message.loggedOut = true;
     messagesEl.querySelector(`[data-message-id="${message.id}"]`)?.replaceWith(renderMessage(message));
   }
   save();

@@ -12,6 +12,8 @@ export interface DemoCoreConfigOptions {
   commPluginUrl: string;
   /** Keys for signed starts, by starter name. */
   authonlyRequestKeys?: Record<string, RequestKeyConfig>;
+  /** HTTP Basic credentials our backend requires on `POST /start_communication`. */
+  commPluginCredentials?: { user: string; password: string };
 }
 
 export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig {
@@ -27,8 +29,8 @@ export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig
       { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: options.authPluginUrl },
     ],
     comm_methods: [
-      { tag: 'chat', name: 'Chatten', image_path: '/static/chat.svg', start: options.commPluginUrl },
-      { tag: 'call', name: 'Bellen', image_path: '/static/phone.svg', start: options.commPluginUrl },
+      { tag: 'chat', name: 'Chatten', image_path: '/static/chat.svg', start: options.commPluginUrl, credentials: options.commPluginCredentials },
+      { tag: 'call', name: 'Bellen', image_path: '/static/phone.svg', start: options.commPluginUrl, credentials: options.commPluginCredentials },
     ],
     authonly_request_keys: options.authonlyRequestKeys ?? {},
   };

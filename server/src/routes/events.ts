@@ -7,13 +7,17 @@
  * A stream ends on its final event, on client abort, on a failed or stalled
  * write, or at the session's expiry: whichever comes first, the same cleanup
  * runs, so no stream outlives its session even if an abort goes unnoticed.
+ *
+ * Streams are capped (IDC_MAX_STREAMS, then 503), and a session has one: a
+ * newer stream on it ends the older one, so an EventSource reconnecting
+ * after a dropped network wins over the stream the network lost.
  */
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { AppContext } from '../context.ts';
-import { errorResponse } from '../errors.ts';
+import { busyResponse, errorResponse } from '../errors.ts';
 import type { ResultEvent } from '../protocol.ts';
-import { matchesDigest } from '../secrets.ts';
+import { matchesDigest, randomSecret } from '../secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
 export const STATE_EVENT_ID = '1';
@@ -42,17 +46,22 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
       return c.body(null, 204);
     }
 
+    const streamId = randomSecret();
+    if (deps.shutdown.aborted || !(await store.openStream(streamId, config.maxStreams, id))) {
+      return busyResponse(c, 'too_many_streams', 'the service has too many open streams; try again shortly', 10);
+    }
+
     c.header('X-Accel-Buffering', 'no');
     const response = streamSSE(
       c,
-      (stream) => runStream(stream, id, session.expiresAt),
+      (stream) => runStream(stream, id, streamId, session.expiresAt),
       async (error) => logger.error('stream failed', { reason: error.name }),
     );
     response.headers.set('Cache-Control', 'no-store');
     return response;
   });
 
-  async function runStream(stream: SSEStreamingApi, id: string, expiresAt: number): Promise<void> {
+  async function runStream(stream: SSEStreamingApi, id: string, streamId: string, expiresAt: number): Promise<void> {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     let done = false;
@@ -91,7 +100,11 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
       return checking;
     }
 
-    const unsubscribe = store.subscribe(id, () => void check());
+    const unsubscribe = store.subscribe(id, (change) => {
+      if (change.type === 'stream') {
+        if (change.streamId !== streamId) finish();
+      } else void check();
+    });
     const expiry = setTimeout(() => void check(), Math.max(0, expiresAt - Date.now()) + 5);
     const heartbeat = setInterval(() => {
       // A heartbeat still unsent after a whole interval means nobody is reading.
@@ -99,6 +112,7 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
       else void write(': heartbeat\n\n');
     }, deps.heartbeatMs);
     stream.onAbort(finish);
+    deps.shutdown.addEventListener('abort', finish);
     try {
       // Not awaited in line: a stalled write must not keep us from the cleanup below.
       void write({ event: 'state', id: STATE_EVENT_ID, data: JSON.stringify({ state: 'waiting' }) }).then(check);
@@ -106,8 +120,10 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
     } finally {
       done = true;
       clearInterval(heartbeat);
+      deps.shutdown.removeEventListener('abort', finish);
       clearTimeout(expiry);
       unsubscribe();
+      await store.closeStream(streamId);
     }
   }
 }

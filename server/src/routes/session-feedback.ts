@@ -8,10 +8,11 @@ import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
 import { allowedOriginOnly } from '../allowed-origin.ts';
 import { errorResponse } from '../errors.ts';
+import { BODY_LIMITS, refuseBodyOver } from '../request-body.ts';
 import { matchesDigest } from '../secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
-export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
+export function sessionFeedbackRoutes({ config, deps, identities }: AppContext): Hono {
   const { store } = deps;
 
   async function authorisedSession(c: Context): Promise<SessionRecord | Response> {
@@ -25,9 +26,10 @@ export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
   }
 
   const originGuard = allowedOriginOnly(config.allowedOrigins);
+  const noBody = refuseBodyOver(BODY_LIMITS.none);
 
   return new Hono()
-    .post('/:id/activity', originGuard, async (c) => {
+    .post('/:id/activity', originGuard, noBody, async (c) => {
       const session = await authorisedSession(c);
       if (session instanceof Response) return session;
       const sessionUrl = session.result?.sessionUrl;
@@ -36,11 +38,12 @@ export function sessionFeedbackRoutes({ config, deps }: AppContext): Hono {
       if (forwarded) void deps.sendFeedback(sessionUrl, 'user_active');
       return c.json({ forwarded }, 202);
     })
-    .post('/:id/logout', originGuard, async (c) => {
+    .post('/:id/logout', originGuard, noBody, async (c) => {
       const session = await authorisedSession(c);
       if (session instanceof Response) return session;
       // The attributes go first, whatever the auth plugin does with the logout.
       await store.delete(session.id);
+      await identities.loggedOut(session);
       const sessionUrl = session.result?.sessionUrl;
       if (sessionUrl) void deps.sendFeedback(sessionUrl, 'logout');
       return c.json({ status: 'logged_out' as const }, 200);

@@ -6,22 +6,31 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { CoreError } from '../core-client.ts';
+import { CoreBusyError, CoreError } from '../core-client.ts';
 import { allowedOriginOnly } from '../allowed-origin.ts';
-import { errorResponse } from '../errors.ts';
-import { readJsonBody } from '../request-body.ts';
+import { busyResponse, errorResponse } from '../errors.ts';
+import { sessionStartLimit } from '../rate-limit.ts';
+import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
 import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts';
+import { guestConversation } from '../guest-ticket.ts';
 import { digest, randomSecret } from '../secrets.ts';
+import type { SessionRecord } from '../store/session-store.ts';
 import { PURPOSE_PATTERN } from './session-options.ts';
 
-export function sessionsRoutes({ config, deps }: AppContext): Hono {
-  return new Hono().post('/', allowedOriginOnly(config.allowedOrigins), async (c) => {
-    const request = await readJsonBody(c, CreateSessionRequest, '{"purpose","auth_method","return_url"?}');
+export function sessionsRoutes(context: AppContext): Hono {
+  const { config, deps } = context;
+  return new Hono().post('/', allowedOriginOnly(config.allowedOrigins), sessionStartLimit(context), async (c) => {
+    const request = await readJsonBody(c, CreateSessionRequest, '{"purpose","auth_method","return_url"?,"ticket"?}', BODY_LIMITS.createSession);
     if (request instanceof Response) return request;
     const { purpose, auth_method: authMethod, return_url: returnUrl } = request;
     if (!PURPOSE_PATTERN.test(purpose)) return errorResponse(c, 400, 'invalid_request', 'purpose: invalid');
+    const conversation = await guestConversation(c, context, request.ticket, purpose);
+    if (conversation instanceof Response) return conversation;
     if (returnUrl !== undefined && !config.allowedOrigins.includes(new URL(returnUrl).origin)) {
       return errorResponse(c, 400, 'invalid_request', 'return_url: must be on an allowed origin');
+    }
+    if ((await deps.store.countSessions()) >= config.maxSessions) {
+      return busyResponse(c, 'too_many_sessions', 'the service has too many logins in progress; try again shortly');
     }
 
     const sessionId = randomSecret();
@@ -29,8 +38,9 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
     const attrId = config.useAttrUrl ? randomSecret() : undefined;
     const now = Date.now();
     // The session exists before the core is called: a fast auth plugin may post at once.
-    await deps.store.create({
+    const session: SessionRecord = {
       id: sessionId,
+      identityId: randomSecret(),
       purpose,
       authMethod,
       returnUrl,
@@ -38,7 +48,10 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
       attrIdDigest: attrId && digest(attrId),
       createdAt: now,
       expiresAt: now + config.sessionTtlSeconds * 1000,
-    });
+      ...(conversation !== undefined ? { conversation } : {}),
+    };
+    await deps.store.create(session);
+    await context.identities.started(session);
 
     let clientUrl: string;
     try {
@@ -50,7 +63,9 @@ export function sessionsRoutes({ config, deps }: AppContext): Hono {
       });
     } catch (error) {
       await deps.store.delete(sessionId);
+      await context.identities.ended(session);
       if (!(error instanceof CoreError)) throw error;
+      if (error instanceof CoreBusyError) return busyResponse(c, 'core_busy', error.message, 5);
       deps.logger.warn('core refused start', { status: error.status });
       return errorResponse(c, 502, 'core_refused', error.message);
     }

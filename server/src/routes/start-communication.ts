@@ -7,8 +7,8 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { errorResponse } from '../errors.ts';
-import { readJsonBody } from '../request-body.ts';
+import { busyResponse, errorResponse } from '../errors.ts';
+import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
 import { SESSION_REFERENCE_PARAM, StartCommunicationRequest, type StartCommunicationResponse } from '../protocol.ts';
 import { takeResult } from '../result-intake.ts';
 import { digest, matchesDigest, randomSecret } from '../secrets.ts';
@@ -16,7 +16,7 @@ import { PURPOSE_PATTERN } from './session-options.ts';
 
 export function startCommunicationRoutes(context: AppContext): Hono {
   const { config, deps } = context;
-  const expected = config.pluginAuth && digest(`${config.pluginAuth.user}:${config.pluginAuth.password}`);
+  const expected = config.pluginAuth && config.pluginAuth !== 'off' && digest(`${config.pluginAuth.user}:${config.pluginAuth.password}`);
 
   function presentedCredentials(header: string | undefined): string | undefined {
     const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
@@ -32,10 +32,13 @@ export function startCommunicationRoutes(context: AppContext): Hono {
       return errorResponse(c, 503, 'not_configured', 'core-initiated sessions need IDC_CHAT_URL');
     }
 
-    const request = await readJsonBody(c, StartCommunicationRequest, '{"purpose","auth_result"?}');
+    const request = await readJsonBody(c, StartCommunicationRequest, '{"purpose","auth_result"?}', BODY_LIMITS.withResult);
     if (request instanceof Response) return request;
     const { purpose, auth_result: authResult } = request;
     if (!PURPOSE_PATTERN.test(purpose)) return errorResponse(c, 400, 'invalid_request', 'purpose: invalid');
+    if ((await deps.store.countSessions()) >= config.maxSessions) {
+      return busyResponse(c, 'too_many_sessions', 'too many sessions in progress; try again shortly');
+    }
 
     const sessionId = randomSecret();
     const reference = randomSecret();
@@ -43,6 +46,7 @@ export function startCommunicationRoutes(context: AppContext): Hono {
     const now = Date.now();
     await deps.store.create({
       id: sessionId,
+      identityId: randomSecret(),
       purpose,
       // Nobody holds a stream token until the chat page exchanges the reference.
       streamTokenDigest: digest(randomSecret()),

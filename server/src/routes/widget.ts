@@ -1,6 +1,7 @@
 /**
- * `GET /widget.js` (ES module) and `GET /widget.iife.js` (classic script):
- * the built `<id-contact-auth>` bundles, loadable from any site. A module
+ * The built script-tag bundles, loadable from any site: `GET /widget.js` (ES
+ * module) and `GET /widget.iife.js` (classic script) for `<id-contact-auth>`,
+ * `GET /agent.js` and `GET /agent.iife.js` for `<id-contact-agent>`. A module
  * script from another origin is fetched in CORS mode, hence the `*`.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { errorResponse } from '../errors.ts';
 const BUNDLES: Record<string, string> = {
   'widget.js': 'id-contact-auth.js',
   'widget.iife.js': 'id-contact-auth.iife.js',
+  'agent.js': 'id-contact-agent.js',
+  'agent.iife.js': 'id-contact-agent.iife.js',
 };
 
 export function widgetRoutes({ config }: AppContext): Hono {

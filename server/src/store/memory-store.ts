@@ -6,7 +6,15 @@
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
-import type { AttachOutcome, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+import type { AttachOutcome, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+
+interface HeldIdentity {
+  record: IdentityRecord;
+  attributesTimer?: NodeJS.Timeout;
+  dropTimer: NodeJS.Timeout;
+}
+
+const conversationChannel = (conversation: string) => `conversation:${conversation}`;
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
@@ -15,13 +23,17 @@ export class MemorySessionStore implements SessionStore {
   private readonly purgeTimers = new Map<string, NodeJS.Timeout>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private readonly seenTokens = new Map<string, number>();
+  private readonly counters = new Map<string, CounterState>();
+  private readonly openStreams = new Set<string>();
+  /** Per conversation, its identities in the order they first appeared. */
+  private readonly conversations = new Map<string, Map<string, HeldIdentity>>();
   private readonly changes = new EventEmitter();
   private readonly tokenSweep: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
     // Every open stream subscribes; the default cap of 10 would only warn.
     this.changes.setMaxListeners(0);
-    this.tokenSweep = setInterval(() => this.sweepTokens(), 60_000);
+    this.tokenSweep = setInterval(() => this.sweep(), 60_000);
     this.tokenSweep.unref();
   }
 
@@ -76,7 +88,7 @@ export class MemorySessionStore implements SessionStore {
     return key === undefined ? undefined : this.live(key);
   }
 
-  async spendReference(reference: string, streamTokenDigest: string): Promise<SessionRecord | undefined> {
+  async spendReference(reference: string, streamTokenDigest: string, conversation?: string): Promise<SessionRecord | undefined> {
     const referenceDigest = digest(reference);
     const key = this.byReference.get(referenceDigest);
     this.byReference.delete(referenceDigest);
@@ -84,6 +96,7 @@ export class MemorySessionStore implements SessionStore {
     if (!session) return undefined;
     delete session.referenceDigest;
     session.streamTokenDigest = streamTokenDigest;
+    if (conversation !== undefined) session.conversation = conversation;
     return structuredClone(session);
   }
 
@@ -107,6 +120,87 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
+  async countSessions(): Promise<number> {
+    return this.sessions.size;
+  }
+
+  async hit(key: string, windowMs: number, by = 1): Promise<CounterState> {
+    const now = this.now();
+    let counter = this.counters.get(key);
+    if (!counter || counter.resetAt <= now) {
+      counter = { count: 0, resetAt: now + windowMs };
+      this.counters.set(key, counter);
+    }
+    counter.count = Math.max(0, counter.count + by);
+    return { ...counter };
+  }
+
+  async openStream(streamId: string, max: number, sessionId?: string): Promise<boolean> {
+    if (this.openStreams.size >= max) return false;
+    this.openStreams.add(streamId);
+    if (sessionId !== undefined) this.changes.emit(sessionId, { type: 'stream', streamId } satisfies SessionChange);
+    return true;
+  }
+
+  async closeStream(streamId: string): Promise<void> {
+    this.openStreams.delete(streamId);
+  }
+
+  async putIdentity(record: IdentityRecord, keepMs: number): Promise<void> {
+    this.hold(structuredClone(record), keepMs);
+    this.changes.emit(conversationChannel(record.conversation), structuredClone(record));
+  }
+
+  async listIdentities(conversation: string): Promise<IdentityRecord[]> {
+    const held = this.conversations.get(conversation);
+    return held ? [...held.values()].map(({ record }) => structuredClone(record)) : [];
+  }
+
+  async forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]> {
+    const held = this.conversations.get(conversation);
+    if (!held) return [];
+    const now = this.now();
+    const forgotten = [...held.values()].map(({ record }) => {
+      const { attributes: _dropped, ...rest } = record;
+      return { ...rest, status: 'forgotten' as const, updatedAt: now, until: now };
+    });
+    for (const record of forgotten) await this.putIdentity(record, keepMs);
+    return forgotten;
+  }
+
+  subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void {
+    const channel = conversationChannel(conversation);
+    this.changes.on(channel, listener);
+    return () => this.changes.off(channel, listener);
+  }
+
+  /** Keeps `record`, with one timer for its attributes and one for the record itself. */
+  private hold(record: IdentityRecord, keepMs: number): void {
+    let held = this.conversations.get(record.conversation);
+    if (!held) {
+      held = new Map();
+      this.conversations.set(record.conversation, held);
+    }
+    const previous = held.get(record.id);
+    if (previous) {
+      clearTimeout(previous.attributesTimer);
+      clearTimeout(previous.dropTimer);
+    }
+    const entry: HeldIdentity = {
+      record,
+      dropTimer: setTimeout(() => {
+        held.delete(record.id);
+        if (held.size === 0 && this.conversations.get(record.conversation) === held) this.conversations.delete(record.conversation);
+      }, keepMs),
+    };
+    entry.dropTimer.unref();
+    if (record.attributes) {
+      entry.attributesTimer = setTimeout(() => delete entry.record.attributes, Math.max(0, record.until - this.now()));
+      entry.attributesTimer.unref();
+    }
+    held.set(record.id, entry);
+  }
+
   subscribe(id: string, listener: (change: SessionChange) => void): () => void {
     this.changes.on(id, listener);
     return () => this.changes.off(id, listener);
@@ -121,6 +215,15 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.clear();
     this.byAttrId.clear();
     this.seenTokens.clear();
+    this.counters.clear();
+    this.openStreams.clear();
+    for (const held of this.conversations.values()) {
+      for (const { attributesTimer, dropTimer } of held.values()) {
+        clearTimeout(attributesTimer);
+        clearTimeout(dropTimer);
+      }
+    }
+    this.conversations.clear();
     this.changes.removeAllListeners();
   }
 
@@ -175,8 +278,9 @@ export class MemorySessionStore implements SessionStore {
     this.changes.emit(session.id, { type: 'deleted' } satisfies SessionChange);
   }
 
-  private sweepTokens(): void {
+  private sweep(): void {
     const now = this.now();
     for (const [tokenDigest, until] of this.seenTokens) if (until <= now) this.seenTokens.delete(tokenDigest);
+    for (const [key, counter] of this.counters) if (counter.resetAt <= now) this.counters.delete(key);
   }
 }

@@ -6,7 +6,7 @@
  * are atomic inside the store, and a stream learns of a result only through
  * `subscribe`, never through shared memory.
  */
-import type { VerifiedResult } from '../protocol.ts';
+import type { Attributes, VerifiedResult } from '../protocol.ts';
 
 export interface SessionRecord {
   id: string;
@@ -30,11 +30,43 @@ export interface SessionRecord {
   referenceDigest?: string;
   /** Epoch ms of the last user_active forwarded to the session_url. */
   lastActivityAt?: number;
+  /** The conversation a guest ticket bound this session to. */
+  conversation?: string;
+  /** The id the employee's side and webhooks know this login by; it grants nothing. */
+  identityId: string;
+}
+
+/** What a login in a conversation looks like to the employee's side, as stored. */
+export interface IdentityRecord {
+  id: string;
+  conversation: string;
+  /** The resident's session; never shown to the employee's side. */
+  sessionId: string;
+  purpose: string;
+  authMethod: string;
+  status: 'waiting' | 'verified' | 'failed' | 'logged_out' | 'forgotten';
+  /** Only while verified, and until `until`. */
+  attributes?: Attributes;
+  /** Epoch ms of the last change. */
+  updatedAt: number;
+  /** Epoch ms when a waiting login's session ends, or a verified one's attributes are deleted. */
+  until: number;
 }
 
 export type AttachOutcome = 'attached' | 'already_has_result' | 'not_found';
 
-export type SessionChange = { type: 'result' } | { type: 'deleted' };
+export type SessionChange =
+  | { type: 'result' }
+  | { type: 'deleted' }
+  /** A stream opened on this session: any other stream on it ends (the newer one wins). */
+  | { type: 'stream'; streamId: string };
+
+/** A fixed-window counter after one more hit. */
+export interface CounterState {
+  count: number;
+  /** Epoch ms when the window ends and the count starts again. */
+  resetAt: number;
+}
 
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
@@ -54,15 +86,43 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   getByReference(reference: string): Promise<SessionRecord | undefined>;
   /**
-   * Exchanges a one-time reference for the session, setting its stream token. Atomic: of two
+   * Exchanges a one-time reference for the session, setting its stream token (and binding it to
+   * `conversation`, when given). Atomic: of two
    * concurrent exchanges one gets the session, the other undefined; after that the reference is spent.
    */
-  spendReference(reference: string, streamTokenDigest: string): Promise<SessionRecord | undefined>;
+  spendReference(reference: string, streamTokenDigest: string, conversation?: string): Promise<SessionRecord | undefined>;
   /** True, and recorded, when the last forwarded activity is at least `minIntervalMs` old. */
   claimActivity(id: string, minIntervalMs: number): Promise<boolean>;
-  /** Records a result token (by digest) until `until`; false when it was seen before: a replay. */
-  claimToken(tokenDigest: string, until: number): Promise<boolean>;
+  /** Records a verified result (by its replay key) until `until`; false when it was seen before: a replay. */
+  claimToken(resultKey: string, until: number): Promise<boolean>;
+  /** Live sessions held, for the session cap. */
+  countSessions(): Promise<number>;
+  /**
+   * Counts one hit on `key` in a fixed window of `windowMs` (rate limits). `by` may be negative
+   * to take a hit back. Shared by every process on the store.
+   */
+  hit(key: string, windowMs: number, by?: number): Promise<CounterState>;
+  /**
+   * Takes one of `max` stream slots. With `sessionId`, tells any other stream on that session to
+   * end (a `stream` change). False, and nothing taken, when all slots are in use.
+   */
+  openStream(streamId: string, max: number, sessionId?: string): Promise<boolean>;
+  /** Gives the slot back; the stream has ended. */
+  closeStream(streamId: string): Promise<void>;
   /** Calls `listener` on this session's changes, in any process; returns the unsubscribe. */
   subscribe(id: string, listener: (change: SessionChange) => void): () => void;
+
+  /**
+   * Sets a login's identity in its conversation (new or changed) and tells the conversation's
+   * subscribers. Verified attributes are deleted at `record.until`; the record itself is
+   * dropped `keepMs` after this change.
+   */
+  putIdentity(record: IdentityRecord, keepMs: number): Promise<void>;
+  /** The conversation's identities, oldest first; attributes past their `until` are gone. */
+  listIdentities(conversation: string): Promise<IdentityRecord[]>;
+  /** The employee is done: every identity becomes `forgotten`, without attributes. Returns them. */
+  forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]>;
+  /** Calls `listener` with every identity that changes in the conversation, in any process. */
+  subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void;
   close(): Promise<void>;
 }

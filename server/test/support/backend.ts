@@ -51,6 +51,7 @@ export async function seedSession(store: MemorySessionStore, ttlSeconds = 900, r
   const now = Date.now();
   await store.create({
     id: session.id,
+    identityId: randomSecret(),
     purpose: 'report_move',
     authMethod: 'irma',
     returnUrl,

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digest, randomSecret } from '../../src/secrets.ts';
-import type { SessionChange, SessionRecord, SessionStore } from '../../src/store/session-store.ts';
+import type { IdentityRecord, SessionChange, SessionRecord, SessionStore } from '../../src/store/session-store.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,6 +23,7 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       const reference = randomSecret();
       const session: SessionRecord = {
         id: randomSecret(),
+        identityId: randomSecret(),
         purpose: 'report_move',
         streamTokenDigest: digest(randomSecret()),
         attrIdDigest: digest(attrId),
@@ -146,6 +147,118 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       await sleep(70);
       expect(await store.claimActivity(session.id, 50)).toBe(true);
       expect(await store.claimActivity(randomSecret(), 50)).toBe(false);
+    });
+
+    it('counts live sessions', async () => {
+      expect(await store.countSessions()).toBe(0);
+      const { session } = await create();
+      await create();
+      expect(await store.countSessions()).toBe(2);
+      await store.delete(session.id);
+      expect(await store.countSessions()).toBe(1);
+    });
+
+    it('counts hits per key in a fixed window, even when they race', async () => {
+      const key = `test:${randomSecret()}`;
+      const states = await Promise.all(Array.from({ length: 5 }, () => store.hit(key, 100)));
+      expect(states.map((state) => state.count).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(states[0]!.resetAt).toBeGreaterThan(Date.now());
+      expect((await store.hit(`test:${randomSecret()}`, 100)).count).toBe(1);
+      expect((await store.hit(key, 100, -1)).count).toBe(4);
+      await sleep(130);
+      expect((await store.hit(key, 100)).count).toBe(1);
+    });
+
+    it('caps open streams, and gives a slot back when a stream closes', async () => {
+      const { session } = await create();
+      const [first, second] = [randomSecret(), randomSecret()];
+      expect(await store.openStream(first, 1, session.id)).toBe(true);
+      expect(await store.openStream(second, 1, session.id)).toBe(false);
+      await store.closeStream(first);
+      expect(await store.openStream(second, 1, session.id)).toBe(true);
+    });
+
+    it('tells the streams of a session when a newer one opens', async () => {
+      const { session } = await create();
+      const changes: SessionChange[] = [];
+      store.subscribe(session.id, (change) => changes.push(change));
+      const streamId = randomSecret();
+      expect(await store.openStream(streamId, 10, session.id)).toBe(true);
+      await sleep(20);
+      expect(changes).toEqual([{ type: 'stream', streamId }]);
+    });
+
+    describe('identities of a conversation', () => {
+      const identity = (overrides: Partial<IdentityRecord> = {}): IdentityRecord => ({
+        id: randomSecret(),
+        conversation: `conversation-${randomSecret()}`,
+        sessionId: randomSecret(),
+        purpose: 'report_move',
+        authMethod: 'irma',
+        status: 'waiting',
+        updatedAt: Date.now(),
+        until: Date.now() + 60_000,
+        ...overrides,
+      });
+
+      it('lists them oldest first, a change keeping its place, and nothing of other conversations', async () => {
+        const first = identity();
+        const second = identity({ conversation: first.conversation });
+        await store.putIdentity(first, 60_000);
+        await store.putIdentity(second, 60_000);
+        await store.putIdentity(identity(), 60_000);
+        const verified = { ...first, status: 'verified' as const, attributes: { bsn: '999993653' } };
+        await store.putIdentity(verified, 60_000);
+        expect(await store.listIdentities(first.conversation)).toEqual([verified, second]);
+        expect(await store.listIdentities('no-such-conversation')).toEqual([]);
+      });
+
+      it('tells the conversation\'s subscribers of each change, and only them', async () => {
+        const record = identity();
+        const seen: IdentityRecord[] = [];
+        const others: IdentityRecord[] = [];
+        const off = store.subscribeConversation(record.conversation, (change) => seen.push(change));
+        store.subscribeConversation('another', (change) => others.push(change));
+        await store.putIdentity(record, 60_000);
+        await sleep(20);
+        expect(seen).toEqual([record]);
+        expect(others).toEqual([]);
+        off();
+        await store.putIdentity({ ...record, status: 'failed' }, 60_000);
+        await sleep(20);
+        expect(seen).toHaveLength(1);
+      });
+
+      it('deletes verified attributes at their until, and the record after keepMs', async () => {
+        const record = identity({ status: 'verified', attributes: { bsn: '999993653' }, until: Date.now() + 50 });
+        await store.putIdentity(record, 150);
+        expect((await store.listIdentities(record.conversation))[0]?.attributes).toEqual({ bsn: '999993653' });
+        await sleep(90);
+        const [kept] = await store.listIdentities(record.conversation);
+        expect(kept?.status).toBe('verified');
+        expect(kept?.attributes).toBeUndefined();
+        await sleep(100);
+        expect(await store.listIdentities(record.conversation)).toEqual([]);
+      });
+
+      it('forgets a conversation: every identity forgotten, no attributes left, subscribers told', async () => {
+        const record = identity({ status: 'verified', attributes: { bsn: '999993653' } });
+        const other = identity({ conversation: record.conversation });
+        await store.putIdentity(record, 60_000);
+        await store.putIdentity(other, 60_000);
+        const seen: IdentityRecord[] = [];
+        store.subscribeConversation(record.conversation, (change) => seen.push(change));
+        const forgotten = await store.forgetConversation(record.conversation, 60_000);
+        expect(forgotten.map((entry) => entry.status)).toEqual(['forgotten', 'forgotten']);
+        const listed = await store.listIdentities(record.conversation);
+        expect(listed.map((entry) => [entry.id, entry.status, entry.attributes])).toEqual([
+          [record.id, 'forgotten', undefined],
+          [other.id, 'forgotten', undefined],
+        ]);
+        await sleep(20);
+        expect(seen.map((entry) => entry.id)).toEqual([record.id, other.id]);
+        expect(JSON.stringify(seen)).not.toContain('999993653');
+      });
     });
   });
 }

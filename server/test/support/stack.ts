@@ -37,7 +37,7 @@ export async function startStack(options: StackOptions = {}) {
   const keys = options.keys ?? stackKeys();
   let app: ReturnType<typeof createApp> | undefined;
   // Listening first: the core needs our URL for the chat comm method, and our config needs it too.
-  const backend = await serveApp({ fetch: (request) => app!.fetch(request) });
+  const backend = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
   const plugin = await startAuthPluginStandin({
     signingKey: keys.plugin.privateKey,
     encryptionKey: keys.ours.publicKey,

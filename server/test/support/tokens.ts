@@ -50,3 +50,18 @@ export function tamperSegment(jwe: string, index: number): string {
   parts[index] = segment.slice(0, at) + (segment[at] === 'A' ? 'B' : 'A') + segment.slice(at + 1);
   return parts.join('.');
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The same bytes spelled differently: flips a spare low bit of segment `index`'s last
+ * character. Undefined when the segment has no spare bits (its length is a multiple of 4).
+ */
+export function respellSegment(compact: string, index: number): string | undefined {
+  const parts = compact.split('.');
+  const segment = parts[index]!;
+  if (segment.length % 4 === 0) return undefined;
+  const last = BASE64URL.indexOf(segment.at(-1)!);
+  parts[index] = segment.slice(0, -1) + BASE64URL[last ^ 1];
+  return parts.join('.');
+}

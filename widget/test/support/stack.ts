@@ -110,7 +110,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
 
   // Listening first: the core must know the backends' URLs, and they the core's.
   const apps: Record<string, ReturnType<typeof createApp>> = {};
-  const listen = (name: string) => serveApp({ fetch: (request) => apps[name]!.fetch(request) });
+  const listen = (name: string) => serveApp({ fetch: (request, env) => apps[name]!.fetch(request, env) });
   const [backend, shortBackend, resultBackend] = await Promise.all([listen('backend'), listen('short'), listen('result')]);
 
   const method = (tag: string, name: string, start = plugin.url) => ({ tag, name, image_path: `/static/${tag}.svg`, start });
@@ -148,6 +148,8 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       IDC_ALLOWED_ORIGINS: allowedOrigins.join(','),
       IDC_CHAT_URL: `${chatPage}?backend=${encodeURIComponent(running.url)}`,
       IDC_PLUGIN_AUTH: `${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`,
+      // Every test's logins come from 127.0.0.1 within minutes; the limit itself is tested on the Node side.
+      IDC_SESSIONS_PER_MINUTE: '100000',
       ...env,
     });
     const real = createCoreClient(config);
@@ -166,6 +168,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   const basic = `Basic ${Buffer.from(`${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`).toString('base64')}`;
   const post = (url: string, init: { type: string; body: string; headers?: Record<string, string> }) =>
     fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': init.type, ...init.headers }, body: init.body });
+  const issuedAt = new Set<number>();
   const resultToken = async (kind: 'succes' | 'failed' | 'forged') => {
     if (kind === 'forged') {
       // Well formed, but signed by a key no backend trusts.
@@ -173,7 +176,11 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       return createResultToken({ status: 'succes', attributes: { fullname: 'Mallory' } }, { signingKey: privateKey, encryptionKey: ours.publicKey });
     }
     const claims = kind === 'succes' ? { status: kind, attributes: { fullname: TEST_PERSON.fullname, email: TEST_PERSON.email } } : { status: kind };
-    return createResultToken(claims, { signingKey: pluginKeys.privateKey, encryptionKey: ours.publicKey });
+    // One person's results in the same second are one result (a replay); a real plugin's are seconds apart.
+    let iat = Math.floor(Date.now() / 1000);
+    while (issuedAt.has(iat)) iat -= 1;
+    issuedAt.add(iat);
+    return createResultToken(claims, { signingKey: pluginKeys.privateKey, encryptionKey: ours.publicKey, iat });
   };
 
   async function startChat(request: ChatRequest): Promise<ChatStart> {

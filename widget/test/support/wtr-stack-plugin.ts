@@ -18,10 +18,24 @@
  * - `idc-feedback`: the session plugin's recorded session feedback calls;
  * - `idc-feedback-behaviour` `{behaviour}`: how its session_url answers
  *   (`ok`, `fail`, `hang`).
+ *
+ * And for `<id-contact-agent>`, the agent wire-format fixture
+ * (agent-feed-fixture.ts; a stand-in until the backend has the agent routes),
+ * each per ticket:
+ *
+ * - `agent-fixture`: its URL;
+ * - `agent-push` `{ticket, identity}`: an identity event (stored, streamed);
+ * - `agent-heartbeat` `{ticket}`, `agent-end` `{ticket}` (end the streams),
+ *   `agent-expire` `{ticket}` (`ticket_expired`, then 401 from then on);
+ * - `agent-behave` `{ticket, behaviour}`: hang or fail the stream, fail
+ *   Forget, refuse the ticket with a code;
+ * - `agent-log` `{ticket}`: the requests it got (Authorization and
+ *   Last-Event-ID of each connect, each Forget) and the open streams.
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Frame, Page } from 'puppeteer-core';
 import type { SessionFeedbackBehaviour } from '../../../demo/src/auth-plugin/app.ts';
+import { startAgentFeedFixture, type AgentBehaviour, type AgentFeedFixture, type IdentityInput } from './agent-feed-fixture.ts';
 import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
 
 interface PuppeteerLauncher {
@@ -30,6 +44,7 @@ interface PuppeteerLauncher {
 
 export function stackPlugin(): TestRunnerPlugin {
   let stack: Stack | undefined;
+  let agentFeed: AgentFeedFixture | undefined;
 
   const pagesOf = (session: { id: string; browser: unknown }) =>
     (session.browser as PuppeteerLauncher).getPage(session.id).browserContext().pages();
@@ -49,12 +64,28 @@ export function stackPlugin(): TestRunnerPlugin {
     async serverStart({ config }) {
       const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
       const page = `http://${config.hostname ?? 'localhost'}:${config.port}`;
-      stack = await startStack(origins, `${page}/widget/test/fixtures/chat-host.html`);
+      [stack, agentFeed] = await Promise.all([
+        startStack(origins, `${page}/widget/test/fixtures/chat-host.html`),
+        startAgentFeedFixture(origins),
+      ]);
     },
     async serverStop() {
-      await stack?.close();
+      await Promise.all([stack?.close(), agentFeed?.close()]);
     },
     async executeCommand({ command, payload, session }) {
+      if (command.startsWith('agent-')) {
+        const feed = agentFeed!;
+        const { ticket = '' } = (payload ?? {}) as { ticket?: string };
+        if (command === 'agent-fixture') return { url: feed.url };
+        if (command === 'agent-push') feed.push(ticket, (payload as { identity: IdentityInput }).identity);
+        else if (command === 'agent-heartbeat') feed.heartbeat(ticket);
+        else if (command === 'agent-end') feed.end(ticket);
+        else if (command === 'agent-expire') feed.expire(ticket);
+        else if (command === 'agent-behave') feed.behave(ticket, (payload as { behaviour: AgentBehaviour }).behaviour);
+        else if (command === 'agent-log') return feed.log(ticket);
+        else return undefined;
+        return true;
+      }
       if (command === 'idc-stack') return stack!.info;
       if (command === 'idc-core') {
         stack!.setCoreMode((payload as { mode: CoreMode }).mode);

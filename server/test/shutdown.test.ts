@@ -1,0 +1,122 @@
+/**
+ * `npm run server` as a process: a stop signal ends open event streams (so
+ * their clients reconnect to another instance), lets a request in flight
+ * finish, and exits 0 within 10 s; a busy port is one line naming PORT.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type Server } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SITE_ORIGIN } from './support/backend.ts';
+import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
+import { openSse } from './support/sse.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+let ours: TestKeyPair;
+let plugin: TestKeyPair;
+const children: ChildProcess[] = [];
+beforeAll(() => {
+  ours = rsaKeyPair();
+  plugin = rsaKeyPair();
+});
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function env(extra: Record<string, string> = {}) {
+  return {
+    PATH: process.env.PATH,
+    NO_COLOR: '1',
+    PORT: '0',
+    IDC_PUBLIC_URL: 'http://127.0.0.1:1',
+    IDC_CORE_URL: 'http://127.0.0.1:9',
+    IDC_DECRYPTION_KEY: ours.privatePem,
+    IDC_SIGNATURE_KEYS: plugin.publicPem,
+    IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
+    IDC_CHAT_URL: `${SITE_ORIGIN}/chat`,
+    IDC_PLUGIN_AUTH: 'off',
+    ...extra,
+  };
+}
+
+function startBackend(extra: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`backend exited: ${stderr}`)));
+  });
+  // A test that expects the exit never awaits the URL: its rejection is not an error.
+  url.catch(() => {});
+  return { child, url, exited, stderr: () => stderr };
+}
+
+/** A core-started session, attached as the chat page would: its events URL (the public URL is a placeholder, so use ours). */
+async function openSession(base: string): Promise<string> {
+  const started = await (await fetch(`${base}/start_communication`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"purpose":"report_move"}' })).json();
+  const reference = new URL(started.client_url).searchParams.get('id-contact-session');
+  const attached = await (
+    await fetch(`${base}/sessions/attach`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE_ORIGIN },
+      body: JSON.stringify({ reference }),
+    })
+  ).json();
+  const events = new URL(attached.events_url);
+  return `${base}${events.pathname}${events.search}`;
+}
+
+describe('graceful shutdown', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('on %s: streams end, a request in flight finishes, exit 0 within 10 s', async (signal) => {
+    const backend = startBackend();
+    const base = await backend.url;
+    const stream = await openSse(await openSession(base));
+    expect((await stream.next())?.event).toBe('state');
+
+    // A request in flight: headers sent, body still coming.
+    const { port } = new URL(base);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', () => {});
+    const body = '{"purpose":"report_move"}';
+    socket.write(`POST /start_communication HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const signalled = Date.now();
+    backend.child.kill(signal);
+    expect(await stream.ended(2000)).toBe(true);
+    socket.write(body.slice(5));
+    await expect.poll(() => answer, { timeout: 3000 }).toMatch(/^HTTP\/1\.1 200/);
+    const { code, at } = await backend.exited;
+    expect(code).toBe(0);
+    expect(at - signalled).toBeLessThan(10_000);
+    // No new connections once it has gone.
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('start-up', () => {
+  let occupied: Server | undefined;
+  afterEach(() => occupied?.close());
+
+  it('says in one line that the port is busy, naming PORT', async () => {
+    occupied = createServer();
+    await new Promise<void>((resolve) => occupied!.listen(0, '127.0.0.1', resolve));
+    const { port } = occupied.address() as { port: number };
+    const backend = startBackend({ PORT: String(port) });
+    const { code } = await backend.exited;
+    expect(code).toBe(1);
+    const lines = backend.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`127.0.0.1:${port}`);
+    expect(lines[0]).toContain('PORT');
+  });
+});

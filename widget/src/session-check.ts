@@ -1,0 +1,34 @@
+/**
+ * What a session must look like before the widget uses it, whether it comes
+ * fresh from the backend or back out of sessionStorage (where any script on
+ * the page can write). One check for both, so a stored record can do nothing
+ * a backend answer could not.
+ */
+import { isString } from './shared/http.js';
+import type { AttachedSession, Session } from './wire.js';
+
+/** `client_url` ends up in a link and a window's location: only web URLs. */
+export const isWebUrl = (v: unknown): v is string => isString(v) && /^https?:\/\//i.test(v);
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stream's URL carries the session's token: it goes to the backend and nowhere else. */
+export function isBackendUrl(backend: string, v: unknown): v is string {
+  const origin = isWebUrl(v) ? originOf(v) : undefined;
+  return origin !== undefined && origin === originOf(backend);
+}
+
+export function isAttachedSession(backend: string, v: unknown): v is AttachedSession {
+  const s = v as Partial<AttachedSession> | null | undefined;
+  return isString(s?.session_id) && isBackendUrl(backend, s.events_url);
+}
+
+export function isStartedSession(backend: string, v: unknown): v is Session {
+  return isAttachedSession(backend, v) && isWebUrl((v as Partial<Session>).client_url);
+}
