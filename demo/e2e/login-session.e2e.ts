@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
 import { sessionFeedbackArrived } from './support/auth-plugin-feedback.ts';
+import { newVisit } from './support/chromium.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { agentSays, chooseMethodInPopup, conversation, EXPECTED_DETAILS, finishLogin, openChat, sendMessage, verifiedDetails } from './support/resident.ts';
 
@@ -30,5 +31,34 @@ describe('the chat with a login session', () => {
     const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
     expect(stored).not.toContain(DEMO_TEST_PERSON.bsn!);
     expect(run.visit.problems).toEqual([]);
+  });
+});
+
+describe('the employee console with a login session', () => {
+  it("shows the logout: the details go from the employee's view, and the site gets identity.logged_out", async () => {
+    const { page } = run.visit;
+    await openChat(page, run.demo.urls.chat);
+    const href = await page.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href');
+    const employee = await newVisit(run.browser);
+    try {
+      await employee.page.goto(new URL(href!, run.demo.urls.chat).href);
+      const agent = employee.page.locator('id-contact-agent');
+      await agent.getByText('Nog niemand ingelogd in dit gesprek').waitFor();
+
+      await finishLogin(await chooseMethodInPopup(page, 'Yivi'), 'log in');
+      await agent.getByText('Geverifieerd', { exact: true }).waitFor();
+      await agent.getByText(DEMO_TEST_PERSON.bsn!).waitFor();
+
+      await page.getByRole('button', { name: 'Uitloggen' }).click();
+      await agent.getByText('uitgelogd', { exact: true }).waitFor();
+      expect(await agent.getByText(DEMO_TEST_PERSON.bsn!).count()).toBe(0);
+      const conversationId = new URL(href!, run.demo.urls.chat).searchParams.get('conversation');
+      await expect
+        .poll(() => run.demo.webhooks.filter((event) => event.conversation === conversationId).map((event) => event.type))
+        .toEqual(['identity.verified', 'identity.logged_out']);
+      expect(employee.problems).toEqual([]);
+    } finally {
+      await employee.context.close();
+    }
   });
 });

@@ -25,6 +25,7 @@ interface Started {
   /** The four parts' base URLs. */
   urls: Record<string, string>;
   startPage: string;
+  agentConsole: string;
 }
 
 /** Starts main.ts and resolves once it has printed its table (or rejects when it exits first). */
@@ -59,6 +60,7 @@ function startMain(extraEnv: Record<string, string> = {}): Promise<Started> {
           authPlugin: url('Test auth plugin \\(stand-in\\)'),
         },
         startPage: url('Start page \\(stand-in\\)'),
+        agentConsole: url('Employee console \\(demo\\)'),
       });
     });
     child.once('exit', (code) => reject(new Error(`main.ts exited with ${code} before it was up:\n${output}`)));
@@ -80,7 +82,7 @@ async function reachable(url: string): Promise<boolean> {
 
 describe('npm start', () => {
   it('prints what runs where, serves all four parts, and stops them all on Ctrl-C', async () => {
-    const { child, urls, startPage } = await startMain();
+    const { child, urls, startPage, agentConsole } = await startMain();
     for (const url of Object.values(urls)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(new Set(Object.values(urls)).size).toBe(4);
 
@@ -99,6 +101,11 @@ describe('npm start', () => {
     const start = await fetch(startPage);
     expect(start.status).toBe(200);
     expect(await start.text()).toContain('Verhuizing doorgeven');
+    // The employee console, on the chat site, for the conversation the chat page started.
+    expect(agentConsole).toBe(`${urls.chat}/agent`);
+    const console = await fetch(agentConsole);
+    expect(console.status).toBe(200);
+    expect(await console.text()).toContain(`src="${urls.backend}/agent.js"`);
 
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
@@ -111,7 +118,7 @@ describe('npm start', () => {
     before.child.kill('SIGINT');
     expect(await exitOf(before.child)).toBe(0);
     const first = files();
-    expect(Object.keys(first).sort()).toEqual(['decryption.pem', 'plugin-signing.pem', 'start-signing.pem']);
+    expect(Object.keys(first).sort()).toEqual(['decryption.pem', 'plugin-signing.pem', 'start-signing.pem', 'ticket-secret', 'webhook-secret']);
 
     const { child, output } = await startMain({ DEMO_SIGNED_START: '1', DEMO_USE_ATTR_URL: '0' });
     expect(output).toMatch(/Start at the core:\s+signed/);
@@ -119,6 +126,7 @@ describe('npm start', () => {
     expect(files()).toEqual(first);
     // Nothing printed is key material.
     expect(output).not.toContain('PRIVATE KEY');
+    for (const secret of ['ticket-secret', 'webhook-secret']) expect(output).not.toContain(first[secret]!.trim());
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
   });

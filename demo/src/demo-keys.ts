@@ -1,10 +1,12 @@
 /**
  * The demo's three key pairs: our result decryption key (RSA), the test auth
- * plugin's signing key (RSA) and our signed-start key (EC P-256). Made at the
- * first start and kept in a git-ignored folder, so restarts reuse them; with
- * no folder they live in memory only (tests).
+ * plugin's signing key (RSA) and our signed-start key (EC P-256); and two
+ * shared secrets: the one the chat site signs tickets with, and the one the
+ * backend signs its webhooks with. Made at the first start and kept in a
+ * git-ignored folder, so restarts reuse them; with no folder they live in
+ * memory only (tests).
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,6 +24,13 @@ export interface DemoKeys {
   pluginSigning: DemoKeyPair;
   /** Ours: signs `POST /start`; the core knows the public half. */
   startSigning: DemoKeyPair;
+}
+
+export interface DemoSecrets {
+  /** IDC_TICKET_SECRET: the chat site signs guest and host tickets with it. */
+  ticketSecret: string;
+  /** IDC_WEBHOOK_SECRET (`whsec_…`): the backend signs webhooks, the chat site checks them. */
+  webhookSecret: string;
 }
 
 /** The folder `npm start` uses; listed in .gitignore. */
@@ -79,4 +88,32 @@ export function loadDemoKeys(keysDir: string | null): DemoKeys {
     return keysDir === null ? generate(kind) : keptIn(join(keysDir, file), kind);
   };
   return { decryption: pair('decryption'), pluginSigning: pair('pluginSigning'), startSigning: pair('startSigning') };
+}
+
+const SECRET_FILES: Record<keyof DemoSecrets, { file: string; make: () => string }> = {
+  ticketSecret: { file: 'ticket-secret', make: () => randomBytes(32).toString('base64url') },
+  webhookSecret: { file: 'webhook-secret', make: () => `whsec_${randomBytes(32).toString('base64')}` },
+};
+
+/** Reads the secret from `path`, or makes one and writes it there (owner-only). */
+function secretKeptIn(path: string, make: () => string): string {
+  try {
+    const kept = readFileSync(path, 'utf8').trim();
+    if (kept) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = make();
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** `keysDir` null: fresh secrets in memory only. */
+export function loadDemoSecrets(keysDir: string | null): DemoSecrets {
+  if (keysDir !== null) mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  const secret = (name: keyof DemoSecrets) => {
+    const { file, make } = SECRET_FILES[name];
+    return keysDir === null ? make() : secretKeptIn(join(keysDir, file), make);
+  };
+  return { ticketSecret: secret('ticketSecret'), webhookSecret: secret('webhookSecret') };
 }

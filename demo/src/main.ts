@@ -66,6 +66,8 @@ try {
     loginSession,
     keysDir,
     logger: backendLogger(isOn('--log', 'DEMO_LOG', false)),
+    // What the chat site's server got by webhook: type and conversation, never the details.
+    onWebhook: ({ type, conversation }) => console.log(`webhook ${type} conversation ${conversation ?? '(none)'}`),
   });
 } catch (error) {
   if (error instanceof PortInUseError) {
@@ -95,6 +97,7 @@ process.on('SIGTERM', stop);
 const { urls } = demo;
 const rows: Array<[string, string]> = [
   ['Chat page (Gemeente Voorbeeld)', urls.chat],
+  ['Employee console (demo)', `${urls.agentConsole}  (or "Medewerkersscherm" in the chat)`],
   ['Backend (this project)', `${urls.backend}  (widget at ${urls.backend}/widget.js)`],
   ['ID Contact core (stand-in)', urls.core],
   ['Test auth plugin (stand-in)', urls.authPlugin],
@@ -113,7 +116,9 @@ console.log(
     `  Login session:      ${loginSession ? 'kept by the auth plugin (Logout button in the chat)' : 'none (--login-session for a Logout button)'}`,
     `  Keys:               ${relative(process.cwd(), keysDir) || keysDir} (reused next time; never commit them)`,
     '',
-    `  Open ${urls.chat} to chat. Redirect instead of popup: ${urls.chat}/?mode=redirect`,
+    `  Open ${urls.chat} to chat, and "Medewerkersscherm" there to see what the employee sees.`,
+    `  Redirect instead of popup: ${urls.chat}/?mode=redirect`,
+    '  Webhooks the chat site receives are printed below, one line each.',
     `  Or start at the municipality, where the core starts the chat after you log in: ${urls.startPage}`,
     '  Press Ctrl-C to stop.',
     '',

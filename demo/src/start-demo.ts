@@ -10,13 +10,16 @@ import { loadConfig } from '../../server/src/config.ts';
 import { silentLogger, type Logger } from '../../server/src/logger.ts';
 import { serveApp } from '../../server/src/serve.ts';
 import { MemorySessionStore } from '../../server/src/store/memory-store.ts';
+import { WebhookSender } from '../../server/src/webhook/webhook-sender.ts';
 import { DEMO_TEST_PERSON } from './auth-plugin/demo-test-person.ts';
 import { startAuthPluginStandin, type AuthPluginStandin } from './auth-plugin/standin.ts';
-import { createChatApp } from './chat/app.ts';
+import { createChatApp, WEBHOOK_PATH } from './chat/app.ts';
+import { ticketMinter, type TicketMinter } from './chat/tickets.ts';
+import type { ReceivedWebhook } from './chat/webhook-receiver.ts';
 import { createDemoCoreConfig, DEMO_START_PAGE } from './core/demo-config.ts';
 import { startCoreStandin, type CoreStandin } from './core/standin.ts';
 import { START_PAGE_PATH } from './core/start-page.ts';
-import { DEFAULT_KEYS_DIR, loadDemoKeys } from './demo-keys.ts';
+import { DEFAULT_KEYS_DIR, loadDemoKeys, loadDemoSecrets } from './demo-keys.ts';
 import { serve } from './serve.ts';
 
 export type DemoPart = 'chat' | 'backend' | 'core' | 'authPlugin';
@@ -41,11 +44,20 @@ export interface DemoOptions {
   keysDir?: string | null;
   /** The backend's request log; silent by default. */
   logger?: Logger;
+  /** Each signed webhook the chat site received (type and conversation only). */
+  onWebhook?: (event: ReceivedWebhook) => void;
 }
 
 export interface Demo {
-  /** Each part's base URL, and the core's start page, where a person starts a chat the core sets up. */
-  urls: Record<DemoPart | 'startPage', string>;
+  /**
+   * Each part's base URL, the core's start page (where a person starts a chat
+   * the core sets up) and the employee console (the newest conversation).
+   */
+  urls: Record<DemoPart | 'startPage' | 'agentConsole', string>;
+  /** Mints tickets as the chat site does, for tests (an expired host ticket, say). */
+  tickets: TicketMinter;
+  /** The webhooks the chat site received, oldest first. */
+  webhooks: ReceivedWebhook[];
   /** The stand-ins, for tests that check what went over the wire. */
   core: CoreStandin;
   authPlugin: AuthPluginStandin;
@@ -81,7 +93,10 @@ function localhostAlias(url: string): string[] {
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
-  const keys = loadDemoKeys(options.keysDir === undefined ? DEFAULT_KEYS_DIR : options.keysDir);
+  const keysDir = options.keysDir === undefined ? DEFAULT_KEYS_DIR : options.keysDir;
+  const keys = loadDemoKeys(keysDir);
+  const secrets = loadDemoSecrets(keysDir);
+  const webhooks: ReceivedWebhook[] = [];
   // Only the core may start conversations: it and the backend share these for this run.
   const coreCredentials = { user: 'core', password: randomBytes(18).toString('base64url') };
   const running: Array<{ close(): Promise<void> }> = [];
@@ -123,7 +138,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     running.push(core);
 
     const chat = await listening('chat', ports.chat, () =>
-      serve(createChatApp({ backendUrl: backend.url, iconsUrl: core.url }), { port: ports.chat }),
+      serve(
+        createChatApp({
+          backendUrl: backend.url,
+          iconsUrl: core.url,
+          ticketSecret: secrets.ticketSecret,
+          webhookSecret: secrets.webhookSecret,
+          onWebhook: (event) => {
+            webhooks.push(event);
+            options.onWebhook?.(event);
+          },
+        }),
+        { port: ports.chat },
+      ),
     );
     running.push(chat);
 
@@ -133,6 +160,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       IDC_DECRYPTION_KEY: keys.decryption.privatePem,
       IDC_SIGNATURE_KEYS: keys.pluginSigning.publicPem,
       IDC_ALLOWED_ORIGINS: [new URL(chat.url).origin, ...localhostAlias(chat.url)].join(','),
+      // The chat site is also where the employee console is served.
+      IDC_AGENT_ORIGINS: [new URL(chat.url).origin, ...localhostAlias(chat.url)].join(','),
+      IDC_TICKET_SECRET: secrets.ticketSecret,
+      IDC_WEBHOOK_URL: `${chat.url}${WEBHOOK_PATH}`,
+      IDC_WEBHOOK_SECRET: secrets.webhookSecret,
       IDC_USE_ATTR_URL: options.useAttrUrl === false ? 'false' : 'true',
       // Where a conversation the core starts (user chose login and chat there) lands.
       IDC_CHAT_URL: chat.url,
@@ -143,10 +175,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     const store = new MemorySessionStore();
     running.push({ close: () => store.close() });
-    backendApp = createApp(config, { store, logger: options.logger ?? silentLogger });
+    const logger = options.logger ?? silentLogger;
+    // Made here rather than by createApp, so stopping the demo stops its retries too.
+    const webhookSender = new WebhookSender({ ...config.webhook!, logger });
+    running.push({ close: () => webhookSender.close() });
+    backendApp = createApp(config, { store, logger, webhooks: webhookSender });
 
     return {
-      urls: { chat: chat.url, backend: backend.url, core: core.url, authPlugin: authPlugin.url, startPage: `${core.url}${START_PAGE_PATH}` },
+      urls: {
+        chat: chat.url,
+        backend: backend.url,
+        core: core.url,
+        authPlugin: authPlugin.url,
+        startPage: `${core.url}${START_PAGE_PATH}`,
+        agentConsole: `${chat.url}/agent`,
+      },
+      tickets: ticketMinter(secrets.ticketSecret),
+      webhooks,
       core,
       authPlugin,
       close: closeAll,

@@ -54,10 +54,17 @@ function closeWhenSettled(popup: Window, waitedMs = 0): void {
   else popup.close();
 }
 
+/** The ticket goes in the body only when there is one: a site without tickets sends what it always did. */
+function withTicket(ticket: string | undefined): { ticket?: string } {
+  return ticket ? { ticket } : {};
+}
+
 export interface FlowConfig {
   readonly backend: string;
   readonly purpose: string;
   readonly mode: 'popup' | 'redirect';
+  /** The site's guest ticket, when it binds logins to its conversations. */
+  readonly ticket?: string;
 }
 
 /** The browser, where a test or a later embedding needs another one. */
@@ -176,6 +183,7 @@ export class AuthFlow {
       purpose: this.config.purpose,
       auth_method: method.tag,
       return_url: this.seams.returnUrl(),
+      ...withTicket(this.config.ticket),
     }).then(
       (session) => {
         if (attempt !== this.attempt || this.state !== 'starting') {
@@ -272,7 +280,7 @@ export class AuthFlow {
   /** Exchanges the chat link's one-time reference for the session's stream. */
   private attach(link: ChatLink): void {
     this.machine.send({ type: 'attach' });
-    attachSession(this.config.backend, link).then(
+    attachSession(this.config.backend, { ...link, ...withTicket(this.config.ticket) }).then(
       (session) => {
         // The reference is spent now: a reload must find the session in storage.
         this.remember({ session, via: 'chat' });

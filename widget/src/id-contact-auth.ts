@@ -59,6 +59,7 @@ export class IdContactAuth extends IdContactElement {
   static override properties = {
     purpose: {},
     mode: {},
+    ticket: {},
     strings: { attribute: false },
   };
 
@@ -66,6 +67,12 @@ export class IdContactAuth extends IdContactElement {
   declare purpose: string;
   /** `popup` (default) or `redirect`. */
   declare mode: 'popup' | 'redirect';
+  /**
+   * A guest ticket from the site's own server: binds the login to the site's
+   * conversation, so the employee there sees it. Sent on start and attach;
+   * read when used, so a new one needs no restart.
+   */
+  declare ticket: string | undefined;
   /** Per-language overrides of the strings and attribute labels. */
   declare strings: StringOverrides | undefined;
 
@@ -118,9 +125,12 @@ export class IdContactAuth extends IdContactElement {
     const config = {
       backend,
       purpose: this.purpose,
-      // read at each choice, so switching mode needs no restart
+      // read at each choice, so switching mode or ticket needs no restart
       get mode() {
         return host.mode === 'redirect' ? ('redirect' as const) : ('popup' as const);
+      },
+      get ticket() {
+        return host.ticket || undefined;
       },
     };
     const flow = new AuthFlow(config, (state, ctx, _previous, input) => {

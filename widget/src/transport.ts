@@ -24,7 +24,7 @@ export async function fetchOptions(backend: string, purpose: string, signal?: Ab
 
 export async function createSession(
   backend: string,
-  body: { purpose: string; auth_method: string; return_url?: string },
+  body: { purpose: string; auth_method: string; return_url?: string; ticket?: string },
 ): Promise<Session> {
   const session = await request(endpoint(backend, 'sessions'), {
     method: 'POST',
@@ -36,7 +36,7 @@ export async function createSession(
 }
 
 /** `POST /sessions/attach`: spends the chat link's reference, and has any result on it verified. */
-export async function attachSession(backend: string, body: { reference: string; result?: string }): Promise<AttachedSession> {
+export async function attachSession(backend: string, body: { reference: string; result?: string; ticket?: string }): Promise<AttachedSession> {
   const session = await request(endpoint(backend, 'sessions/attach'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -47,6 +47,7 @@ const typingEl = document.getElementById('typing');
 const composer = document.getElementById('composer');
 const input = document.getElementById('message');
 const loginTemplate = document.getElementById('login-request');
+const agentLink = document.getElementById('agent-link');
 /** `?mode=redirect` shows the widget's redirect mode instead of the popup. */
 const widgetMode = new URLSearchParams(location.search).get('mode') === 'redirect' ? 'redirect' : 'popup';
 const timeFormat = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit' });
@@ -139,6 +140,21 @@ function renderMessage(message) {
   return item;
 }
 
+/**
+ * The site's server put a guest ticket for this conversation in the page: the
+ * login is bound to the conversation, so the employee sees it. Without one
+ * (a site without the employee's side) the widget works unbound.
+ */
+function useConversation(ticket, agentUrl) {
+  const template = loginTemplate.content.firstElementChild;
+  if (ticket) template.setAttribute('ticket', ticket);
+  else template.removeAttribute('ticket');
+  agentLink.hidden = !agentUrl;
+  if (agentUrl) agentLink.setAttribute('href', agentUrl);
+  else agentLink.removeAttribute('href');
+}
+useConversation(loginTemplate.content.firstElementChild.getAttribute('ticket'), agentLink.getAttribute('href'));
+
 function loginWidget() {
   const widget = loginTemplate.content.firstElementChild.cloneNode(true);
   widget.setAttribute('mode', widgetMode);
@@ -218,14 +234,36 @@ function loginMessageOf(widget) {
   return chat.messages.find((message) => String(message.id) === item?.dataset.messageId);
 }
 
-function onAuthenticated(event) {
+/**
+ * The name the employee's side received for this conversation, from the
+ * site's server, which asked the backend. Not the widget's event: the
+ * resident's own page could change that.
+ */
+async function verifiedNameFromAgentSide() {
+  if (agentLink.hidden) return '';
+  try {
+    const response = await fetch('/conversation/verified-name', { headers: { Accept: 'application/json' } });
+    const { name } = await response.json();
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
+}
+
+async function onAuthenticated(event) {
   const { attributes } = event.detail;
   // The widget stays (it shows the outcome, and a Logout button when the login
-  // has a session); the details go into the conversation, where the agent reads them.
+  // has a session); the resident sees their own details in the conversation.
   const login = loginMessageOf(event.target);
   if (login) login.done = true;
   append(add({ from: 'system', kind: 'verified', personal: { details: detailsFrom(attributes) } }));
-  const name = typeof attributes.fullname === 'string' ? attributes.fullname : '';
+  pendingReplies++;
+  typingEl.hidden = false;
+  const conversation = chat;
+  const name = await verifiedNameFromAgentSide();
+  pendingReplies--;
+  typingEl.hidden = pendingReplies === 0;
+  if (chat !== conversation) return; // "Nieuw gesprek" meanwhile
   agentSays(SAY.verified(''), name && SAY.verified(name));
   agentSays(SAY.anythingElse);
 }
@@ -291,7 +329,19 @@ function resizeInput() {
 }
 input.addEventListener('input', resizeInput);
 
-document.getElementById('restart').addEventListener('click', () => {
+document.getElementById('restart').addEventListener('click', async () => {
+  if (!agentLink.hidden) {
+    // A new conversation at the site's server too: logins from here on are bound to it.
+    try {
+      const response = await fetch('/conversation', { method: 'POST' });
+      if (response.ok) {
+        const { ticket, agent_url: agentUrl } = await response.json();
+        useConversation(ticket, agentUrl);
+      }
+    } catch {
+      // The old conversation's ticket still works; the chat goes on.
+    }
+  }
   // Also forgets a login the widget was waiting for: a new conversation starts clean.
   sessionStorage.clear();
   chat = newConversation();
