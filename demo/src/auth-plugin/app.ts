@@ -25,6 +25,8 @@ export interface SessionFeedbackCall {
 export interface ResultDelivery extends ResultDeliveryOutcome {
   attrUrl: string;
   resultStatus: AuthStatus;
+  /** When the POST to attr_url left, and when its answer came (ms since the epoch). */
+  sentAt: number;
   at: number;
 }
 
@@ -159,8 +161,9 @@ export function createAuthPluginApp(options: AuthPluginOptions): Hono {
     if (attrUrl === undefined) {
       return c.redirect(appendResultToContinuation(continuation, token), 303);
     }
+    const sentAt = Date.now();
     const delivered = await postResultToAttrUrl(attrUrl, token, options.resultDeliveryTimeoutMs ?? RESULT_DELIVERY_TIMEOUT_MS);
-    records.resultDeliveries.push({ attrUrl, resultStatus: outcome, at: Date.now(), ...delivered });
+    records.resultDeliveries.push({ attrUrl, resultStatus: outcome, sentAt, at: Date.now(), ...delivered });
     return c.redirect(continuation, 303);
   });
 
