@@ -139,6 +139,8 @@ export const CreateSessionRequest = z.object({
   purpose: z.string().min(1).max(200),
   auth_method: z.string().min(1).max(200),
   return_url: HttpUrl.max(2000).optional(),
+  /** The widget's language: the return page speaks it. */
+  lang: z.enum(['nl', 'en']).optional(),
   /** A guest ticket from the site's server, binding the session to its conversation. */
   ticket: z.string().min(1).max(4096).optional(),
 });

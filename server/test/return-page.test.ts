@@ -49,10 +49,35 @@ describe('GET /return/:session_id', () => {
     expect(page).toContain('Go back to the conversation');
   });
 
-  it('still answers for an unknown session, with nowhere to redirect', async () => {
-    const response = await backend.app.request('/return/unknown');
+  it('speaks the widget’s language (?lang= on the comm_url) over the browser’s', async () => {
+    const session = await seedSession(backend.store);
+    const en = await (await backend.app.request(`/return/${session.id}?lang=en`, { headers: { 'Accept-Language': 'nl' } })).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('You have finished logging in.');
+    const nl = await (await backend.app.request(`/return/${session.id}?lang=nl`, { headers: { 'Accept-Language': 'en-GB' } })).text();
+    expect(nl).toContain('<html lang="nl">');
+    expect(nl).toContain('U bent klaar met inloggen.');
+    expect(nl).not.toMatch(/\bje\b/i);
+  });
+
+  it('is a 404 page for an unknown session, not "Inloggen afgerond"', async () => {
+    const response = await backend.app.request('/return/unknown?lang=nl');
+    expect(response.status).toBe(404);
+    const page = await response.text();
+    expect(page).not.toContain('Inloggen afgerond');
+    expect(page).toContain('Deze inlogpagina bestaat niet (meer).');
+    expect(page).toContain('var returnUrl = null;');
+  });
+
+  it('shows the login window a page of ours, in the widget’s language, while the core is asked', async () => {
+    const response = await backend.app.request('/return?lang=en', { headers: { 'Accept-Language': 'nl' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('var returnUrl = null;');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await response.text();
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('Starting the login');
+    expect(page).not.toContain('<script');
+    expect(await (await backend.app.request('/return?lang=nl')).text()).toContain('Inloggen wordt gestart');
   });
 
   it('takes a result from ?result= and attaches it after verification', async () => {
@@ -72,7 +97,7 @@ describe('GET /return/:session_id', () => {
     const response = await backend.app.request(`/return/${session.id}?result=${forged}`);
     expect(response.status).toBe(400);
     const page = await response.text();
-    expect(page).toContain('kon niet worden verwerkt');
+    expect(page).toContain('We konden niet controleren of u bent ingelogd.');
     expect(page).not.toContain('123');
     expect((await backend.store.get(session.id))?.result).toBeUndefined();
   });
@@ -83,7 +108,7 @@ describe('GET /return/:session_id', () => {
     const second = await backend.app.request(`/return/${session.id}?result=${await token({ bsn: '111' })}`);
     expect(second.status).toBe(409);
     // The user's own login did succeed: the page does not tell them it failed.
-    expect(await second.text()).toContain('Je bent klaar met inloggen');
+    expect(await second.text()).toContain('U bent klaar met inloggen');
     expect((await backend.store.get(session.id))?.result?.attributes).toEqual({ bsn: '999993653' });
   });
 

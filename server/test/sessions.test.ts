@@ -148,6 +148,13 @@ describe('POST /sessions', () => {
     expect(sent.comm_url).toBe(`${stack.url}/return/${body.session_id}`);
   });
 
+  it('puts the widget’s language on the comm_url, for the return page', async () => {
+    stack = await startStack({ keys });
+    const body = await (await createSession(stack, { purpose: 'report_move', auth_method: 'irma', lang: 'en' })).json();
+    const sent = stack.core.requests.find((request) => request.path === '/start')!.body as Record<string, string>;
+    expect(sent.comm_url).toBe(`${stack.url}/return/${body.session_id}?lang=en`);
+  });
+
   it('leaves attr_url out when IDC_USE_ATTR_URL=false, so the result comes back on the comm_url', async () => {
     stack = await startStack({ keys, env: { IDC_USE_ATTR_URL: 'false' } });
     const body = await (await createSession(stack)).json();

@@ -20,28 +20,50 @@ const TEXT = {
   nl: {
     title: 'Inloggen afgerond',
     refusedTitle: 'Inloggen niet gelukt',
-    done: 'Je bent klaar met inloggen.',
+    unknownTitle: 'Pagina niet gevonden',
+    done: 'U bent klaar met inloggen.',
     back: 'Ga terug naar het gesprek om verder te gaan.',
     link: 'Terug naar het gesprek',
-    closing: 'Dit venster kan dicht.',
-    refused: 'Het inlogresultaat kon niet worden verwerkt. Ga terug naar het gesprek en probeer het opnieuw.',
+    closing: 'U kunt dit venster sluiten.',
+    refused: 'We konden niet controleren of u bent ingelogd. Ga terug naar het gesprek en probeer het opnieuw.',
+    unknown: 'Deze inlogpagina bestaat niet (meer). Ga terug naar het gesprek en log opnieuw in.',
+    startingTitle: 'Inloggen',
+    starting: 'Inloggen wordt gestart. Een moment geduld…',
   },
   en: {
     title: 'Login complete',
     refusedTitle: 'Login not completed',
+    unknownTitle: 'Page not found',
     done: 'You have finished logging in.',
     back: 'Go back to the conversation to continue.',
     link: 'Back to the conversation',
     closing: 'You can close this window.',
-    refused: 'The login result could not be processed. Go back to the conversation and try again.',
+    refused: 'We could not check your login. Go back to the conversation and try again.',
+    unknown: 'This login page does not exist (any more). Go back to the conversation and log in again.',
+    startingTitle: 'Log in',
+    starting: 'Starting the login. One moment, please…',
   },
 };
 
+/** The widget's language (`?lang=`, put on the comm_url at start), else the browser's. */
 function language(c: Context): keyof typeof TEXT {
+  const asked = c.req.query('lang');
+  if (asked === 'nl' || asked === 'en') return asked;
   const accept = c.req.header('Accept-Language') ?? '';
   const first = accept.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('en') ? 'en' : 'nl';
 }
+
+const STYLE = html`<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }
+  main { max-width: 28rem; padding: 2rem; text-align: center; line-height: 1.5; }
+  h1 { font-size: 1.4rem; }
+  a { color: LinkText; }
+  a:focus-visible { outline: 3px solid Highlight; outline-offset: 2px; }
+</style>`;
+
+const HEADERS = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
 
 /** JSON for an inline script: `<` escaped so no value can close the script element. */
 function scriptJson(value: unknown): string {
@@ -50,16 +72,33 @@ function scriptJson(value: unknown): string {
 
 export function returnPageRoutes(context: AppContext): Hono {
   const { deps } = context;
-  return new Hono().get('/:session_id', async (c) => {
+  // The login window, while the widget waits for the core's client_url (instead of a blank about:blank).
+  return new Hono().get('/', (c) => {
+    const lang = language(c);
+    const text = TEXT[lang];
+    return c.html(
+      html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${text.startingTitle}</title>
+${STYLE}
+</head>
+<body><main><p role="status">${text.starting}</p></main></body>
+</html>`,
+      200,
+      { ...HEADERS, 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" },
+    );
+  }).get('/:session_id', async (c) => {
     const lang = language(c);
     const text = TEXT[lang];
     const session = await deps.store.get(c.req.param('session_id'));
     const token = c.req.query('result');
 
-    let status: 200 | 400 | 404 | 409 = 200;
-    if (token !== undefined) {
-      if (!session) status = 404;
-      else if (token.length > MAX_RESULT_BYTES) status = 400;
+    let status: 200 | 400 | 404 | 409 = session ? 200 : 404;
+    if (token !== undefined && session) {
+      if (token.length > MAX_RESULT_BYTES) status = 400;
       else {
         const outcome = await takeResult(context, session, token, 'return_url');
         if (!outcome.accepted) status = outcome.status;
@@ -67,6 +106,7 @@ export function returnPageRoutes(context: AppContext): Hono {
     }
     // Refused or not, a session that has its result is done for this user.
     const refused = status !== 200 && !(status === 409 && session?.result);
+    const [title, message] = !session ? [text.unknownTitle, text.unknown] : refused ? [text.refusedTitle, text.refused] : [text.title, text.done];
     const returnUrl = session?.returnUrl;
     const nonce = randomBytes(16).toString('base64');
 
@@ -75,20 +115,13 @@ export function returnPageRoutes(context: AppContext): Hono {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${refused ? text.refusedTitle : text.title}</title>
-<style>
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: Canvas; color: CanvasText; }
-  main { max-width: 28rem; padding: 2rem; text-align: center; line-height: 1.5; }
-  h1 { font-size: 1.4rem; }
-  a { color: LinkText; }
-  a:focus-visible { outline: 3px solid Highlight; outline-offset: 2px; }
-</style>
+<title>${title}</title>
+${STYLE}
 </head>
 <body>
 <main>
-  <h1>${refused ? text.refusedTitle : text.title}</h1>
-  <p>${refused ? text.refused : text.done}</p>
+  <h1>${title}</h1>
+  <p>${message}</p>
   <p id="next">${returnUrl ? html`<a href="${returnUrl}">${text.link}</a>` : text.back}</p>
 </main>
 <script nonce="${nonce}">
@@ -108,8 +141,7 @@ export function returnPageRoutes(context: AppContext): Hono {
 </html>`;
 
     return c.html(page, status, {
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
+      ...HEADERS,
       'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     });
   });

@@ -58,7 +58,8 @@ export function sessionsRoutes(context: AppContext): Hono {
       clientUrl = await deps.core.start({
         purpose,
         auth_method: authMethod,
-        comm_url: `${config.publicUrl}/return/${sessionId}`,
+        // The return page speaks the widget's language (the auth plugin appends ?result= or &result=).
+        comm_url: `${config.publicUrl}/return/${sessionId}${request.lang ? `?lang=${request.lang}` : ''}`,
         ...(attrId ? { attr_url: `${config.internalUrl}/attributes/${attrId}` } : {}),
       });
     } catch (error) {
