@@ -95,6 +95,27 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect(await store.getByReference(reference)).toBeUndefined();
     });
 
+    it('tells subscribers when a session is deleted on request, once, and nothing for an unknown one', async () => {
+      const { session } = await create();
+      const changes: SessionChange[] = [];
+      store.subscribe(session.id, (change) => changes.push(change));
+      const unknown: SessionChange[] = [];
+      store.subscribe(randomSecret(), (change) => unknown.push(change));
+      await store.delete(session.id);
+      await store.delete(session.id);
+      await store.delete(randomSecret());
+      await sleep(20);
+      expect(changes).toEqual([{ type: 'deleted' }]);
+      expect(unknown).toEqual([]);
+    });
+
+    it('tells a subscriber of a session that does not exist nothing, even after a while', async () => {
+      const changes: SessionChange[] = [];
+      store.subscribe(randomSecret(), (change) => changes.push(change));
+      await sleep(60);
+      expect(changes).toEqual([]);
+    });
+
     it('keeps a delivered result for the grace period only', async () => {
       const { session } = await create();
       await store.attachResult(session.id, result);
@@ -114,6 +135,34 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect(kept?.attributesPurged).toBe(true);
     });
 
+    it('with retention, keeps the session past its first expiry, found by attr id, status and session_url kept, until the retention ends', async () => {
+      const { session, attrId } = await create({ expiresAt: Date.now() + 100 });
+      await store.attachResult(session.id, { ...result, sessionUrl: 'http://plugin/session/2' });
+      await store.markDelivered(session.id, 30, 400);
+      await sleep(200);
+      const kept = await store.getByAttrId(attrId);
+      expect(kept?.id).toBe(session.id);
+      expect(kept?.result).toEqual({ status: 'succes', attributes: {}, sessionUrl: 'http://plugin/session/2' });
+      expect(kept?.attributesPurged).toBe(true);
+      expect(await store.attachResult(session.id, result)).toBe('already_has_result');
+      await sleep(300);
+      expect(await store.get(session.id)).toBeUndefined();
+      expect(await store.getByAttrId(attrId)).toBeUndefined();
+    });
+
+    it('marks a result delivered once: a second mark changes nothing', async () => {
+      const { session } = await create();
+      await store.attachResult(session.id, result);
+      await store.markDelivered(session.id, 60_000, 120_000);
+      const first = await store.get(session.id);
+      await sleep(5);
+      await store.markDelivered(session.id, 10);
+      const second = await store.get(session.id);
+      expect(second?.deliveredAt).toBe(first?.deliveredAt);
+      expect(second?.expiresAt).toBe(first?.expiresAt);
+      expect(second?.result?.attributes).toEqual(result.attributes);
+    });
+
     it('deletes attributes at once on request', async () => {
       const { session } = await create();
       await store.attachResult(session.id, result);
@@ -128,6 +177,16 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect([first?.id, second?.id].filter(Boolean)).toEqual([session.id]);
       expect((await store.get(session.id))?.streamTokenDigest).toBe(token);
       expect(await store.getByReference(reference)).toBeUndefined();
+    });
+
+    it('binds the session to a conversation when the reference is spent with one', async () => {
+      const { session, reference } = await create();
+      const spent = await store.spendReference(reference, digest('token'), 'conversation-7');
+      expect(spent?.conversation).toBe('conversation-7');
+      expect(spent?.referenceDigest).toBeUndefined();
+      expect((await store.get(session.id))?.conversation).toBe('conversation-7');
+      expect(await store.spendReference(reference, digest('token'), 'conversation-8')).toBeUndefined();
+      expect(await store.spendReference(randomSecret(), digest('token'))).toBeUndefined();
     });
 
     it('recognises a result token seen before as a replay, until its time is up', async () => {
@@ -167,6 +226,18 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect((await store.hit(key, 100, -1)).count).toBe(4);
       await sleep(130);
       expect((await store.hit(key, 100)).count).toBe(1);
+    });
+
+    it('takes a hit back without going below zero', async () => {
+      const key = `test:${randomSecret()}`;
+      expect((await store.hit(key, 60_000, -1)).count).toBe(0);
+      expect((await store.hit(key, 60_000)).count).toBe(1);
+    });
+
+    it('takes a result token whose time is already up as no replay', async () => {
+      const token = digest(randomSecret());
+      expect(await store.claimToken(token, Date.now() - 1)).toBe(true);
+      expect(await store.claimToken(token, Date.now() - 1)).toBe(true);
     });
 
     it('caps open streams, and gives a slot back when a stream closes', async () => {
