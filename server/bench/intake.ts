@@ -8,7 +8,7 @@
  * load generator takes CPU from the server, so CPU per result is the fairer
  * comparison of what the route adds to bare verification.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,10 +21,13 @@ import { silentLogger } from '../src/logger.ts';
 import { digest, randomSecret } from '../src/secrets.ts';
 import { serveApp } from '../src/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
+import { RedisSessionStore } from '../src/store/redis-store.ts';
+import { startRedisServer } from '../test/support/redis-server.ts';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+let benchRuns = 0;
 
 function pem(kind: 'rsa' | 'ec') {
   const pair = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -52,7 +55,7 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
 }
 
-async function bench(label: string, kind: 'rsa' | 'ec') {
+async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   const ours = pem(kind);
   const plugin = pem(kind);
   const tokens = await makeTokens(ours, plugin, COUNT);
@@ -80,7 +83,7 @@ async function bench(label: string, kind: 'rsa' | 'ec') {
     IDC_DECRYPTION_KEY: ours.privatePem,
     IDC_SIGNATURE_KEYS: plugin.publicPem,
   });
-  const store = new MemorySessionStore();
+  const store = redisUrl ? new RedisSessionStore({ url: redisUrl, key: randomBytes(32), prefix: `bench${++benchRuns}:` }) : new MemorySessionStore();
   app = createApp(config, { store, logger: silentLogger });
   const attrIds: string[] = [];
   for (let i = 0; i < COUNT; i += 1) {
@@ -120,3 +123,10 @@ async function bench(label: string, kind: 'rsa' | 'ec') {
 console.log(`Result intake benchmark: ${COUNT} distinct results each, ${CONCURRENCY} concurrent HTTP clients, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`);
 await bench('RSA-2048 (RSA-OAEP + RS256)', 'rsa');
 await bench('EC P-256 (ECDH-ES + ES256)', 'ec');
+// The same intake with every session, replay record and result in Redis (a real redis-server here).
+const redis = await startRedisServer();
+try {
+  await bench('RSA-2048, Redis store', 'rsa', redis.url);
+} finally {
+  await redis.close();
+}

@@ -21,16 +21,21 @@ import { returnPageRoutes } from './routes/return-page.ts';
 import { sessionOptionsRoutes } from './routes/session-options.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { widgetRoutes } from './routes/widget.ts';
-import { MemorySessionStore } from './store/memory-store.ts';
+import { storeFromConfig, webhookOutboxFor } from './store/store-from-config.ts';
+import { StoreDataError, StoreUnavailableError } from './store/store-errors.ts';
 import { createFeedbackSender } from './session-feedback.ts';
 import { attachRoutes } from './routes/attach.ts';
 import { sessionFeedbackRoutes } from './routes/session-feedback.ts';
 import { startCommunicationRoutes } from './routes/start-communication.ts';
 
+/** What a 503 for an unreachable store tells clients to wait. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
   const logger = overrides.logger ?? consoleLogger;
+  const store = overrides.store ?? storeFromConfig(config, logger);
   return {
-    store: overrides.store ?? new MemorySessionStore(),
+    store,
     core: overrides.core ?? createCoreClient(config),
     logger,
     sendFeedback: overrides.sendFeedback ?? createFeedbackSender(logger),
@@ -38,7 +43,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     now: overrides.now ?? (() => new Date()),
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
-    webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger }) : undefined),
+    webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger, outbox: webhookOutboxFor(store) }) : undefined),
     shutdown: overrides.shutdown ?? new AbortController().signal,
   };
 }
@@ -92,7 +97,16 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/agent', agentRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));
+  // Liveness: the process answers. Readiness: it can also reach the store (for load balancers).
   app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.ping?.();
+      return c.json({ status: 'ready' }, 200, { 'Cache-Control': 'no-store' });
+    } catch {
+      return c.json({ status: 'unavailable' }, 503, { 'Cache-Control': 'no-store', 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
+    }
+  });
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'no such endpoint'));
   app.onError((error, c) => {
@@ -104,6 +118,12 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
     if (error instanceof BodyAbortedError) {
       deps.logger.info('request aborted', { route: routePath(c, -1) });
       return errorResponse(c, 400, 'request_aborted', 'the request body was not complete');
+    }
+    if (error instanceof StoreUnavailableError || error instanceof StoreDataError) {
+      // Redis away (or a record this instance cannot open): not the client's fault, and it passes.
+      deps.logger.warn('store unavailable', { route: routePath(c, -1), error: error.name });
+      c.header('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+      return errorResponse(c, 503, 'store_unavailable', 'the service is briefly unavailable; try again shortly');
     }
     deps.logger.error('unhandled error', { route: routePath(c, -1), error: error.name });
     return errorResponse(c, 500, 'internal_error', 'something went wrong on our side');

@@ -4,7 +4,7 @@
  * never echoed back.
  */
 import { readFileSync } from 'node:fs';
-import type { KeyObject } from 'node:crypto';
+import { hkdfSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parsePrivateKey, parsePublicKeys } from './keys.ts';
 import { MIN_TICKET_SECRET_BYTES } from './tickets.ts';
@@ -64,6 +64,33 @@ export interface Config {
   agentRetentionSeconds: number;
   /** Where identity changes are POSTed as signed webhooks (Standard Webhooks), and the `whsec_` secret. */
   webhook?: { url: string; secret: string };
+  /** A shared Redis for every piece of state instances share; unset: the in-memory store. */
+  redis?: { url: string; prefix: string };
+  /** AES-256-GCM key for attributes at rest outside the process (IDC_STORE_KEY, or derived from the decryption key). */
+  storeKey: Uint8Array;
+}
+
+/** Redis URLs carry passwords: a message about one never quotes it. */
+const redisUrl = z.string().refine(
+  (value) => URL.canParse(value) && ['redis:', 'rediss:'].includes(new URL(value).protocol) && new URL(value).hostname !== '',
+  { error: 'must be a redis:// or rediss:// URL (redis://[user:password@]host:port[/db])' },
+);
+
+const storeKey = z.string().transform((value, ctx) => {
+  const key = Buffer.from(value, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be the base64 of 32 random bytes (openssl rand -base64 32)' });
+  }
+  return new Uint8Array(key);
+});
+
+/**
+ * Without IDC_STORE_KEY, every instance derives the same key from the decryption key they
+ * all hold; Redis never sees either. A separate IDC_STORE_KEY lets the two rotate apart.
+ */
+function derivedStoreKey(decryptionKey: KeyObject): Uint8Array {
+  const secret = decryptionKey.export({ type: 'pkcs8', format: 'der' });
+  return new Uint8Array(hkdfSync('sha256', secret, 'id-contact store', 'attributes at rest, AES-256-GCM', 32));
 }
 
 const httpUrl = z
@@ -156,6 +183,9 @@ const EnvSchema = z.object({
   IDC_AGENT_RETENTION_SECONDS: seconds(3600),
   IDC_WEBHOOK_URL: webhookUrl.optional(),
   IDC_WEBHOOK_SECRET: webhookSecret.optional(),
+  IDC_REDIS_URL: redisUrl.optional(),
+  IDC_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits or : . - _').default('idc:'),
+  IDC_STORE_KEY: storeKey.optional(),
   IDC_WIDGET_DIR: z.string().min(1).default(new URL('../../dist/widget', import.meta.url).pathname),
 });
 
@@ -256,5 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     agentRetentionSeconds: vars.IDC_AGENT_RETENTION_SECONDS,
     webhook:
       vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET ? { url: vars.IDC_WEBHOOK_URL, secret: vars.IDC_WEBHOOK_SECRET } : undefined,
+    redis: vars.IDC_REDIS_URL ? { url: vars.IDC_REDIS_URL, prefix: vars.IDC_REDIS_PREFIX } : undefined,
+    storeKey: vars.IDC_STORE_KEY ?? derivedStoreKey(decryptionKey),
   };
 }

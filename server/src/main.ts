@@ -10,6 +10,7 @@ import { createApp, createDeps } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { consoleLogger } from './logger.ts';
 import { serveApp, type RunningServer } from './serve.ts';
+import { redisLocation } from './store/store-from-config.ts';
 
 /** Requests in flight get this long after a stop signal; the whole stop stays under 10 s. */
 const DRAIN_MS = 8_000;
@@ -47,6 +48,21 @@ try {
   throw error;
 }
 console.log(`id-contact backend listening on ${running.url} (public URL ${config.publicUrl})`);
+
+// An unreachable Redis at start-up does not stop the process: it keeps trying (the client
+// reconnects by itself), /readyz answers 503 meanwhile, and requests needing the store get 503.
+const redis = config.redis;
+if (redis) {
+  deps.store.ping?.().then(
+    () => console.log(`store: Redis at ${redisLocation(redis.url)} (prefix ${redis.prefix})`),
+    () =>
+      console.error(
+        `Cannot reach Redis at IDC_REDIS_URL (${redisLocation(redis.url)}). Still trying; /readyz answers 503 until it answers.`,
+      ),
+  );
+} else {
+  console.log('store: in memory (one process; set IDC_REDIS_URL to run several instances)');
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

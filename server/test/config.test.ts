@@ -243,3 +243,35 @@ describe('loadConfig', () => {
     expect(result.stderr + result.stdout).not.toContain('PRIVATE KEY');
   });
 });
+
+describe('the shared store', () => {
+  it('is in memory without IDC_REDIS_URL, with a store key derived from the decryption key', () => {
+    const config = loadConfig(base);
+    expect(config.redis).toBeUndefined();
+    expect(config.storeKey).toHaveLength(32);
+    // The same decryption key gives every instance the same store key; another gives another.
+    expect(Buffer.from(loadConfig(base).storeKey).equals(Buffer.from(config.storeKey))).toBe(true);
+    const otherKeys = rsaKeyPair();
+    expect(Buffer.from(loadConfig({ ...base, IDC_DECRYPTION_KEY: otherKeys.privatePem }).storeKey).equals(Buffer.from(config.storeKey))).toBe(false);
+  });
+
+  it('takes a redis:// or rediss:// URL, a prefix and a 32-byte IDC_STORE_KEY', () => {
+    const key = randomBytes(32);
+    const config = loadConfig({ ...base, IDC_REDIS_URL: 'rediss://idc:pw@redis.internal:6380/2', IDC_REDIS_PREFIX: 'gemeente:', IDC_STORE_KEY: key.toString('base64') });
+    expect(config.redis).toEqual({ url: 'rediss://idc:pw@redis.internal:6380/2', prefix: 'gemeente:' });
+    expect(Buffer.from(config.storeKey).equals(key)).toBe(true);
+    expect(loadConfig({ ...base, IDC_REDIS_URL: 'redis://127.0.0.1:6379' }).redis?.prefix).toBe('idc:');
+  });
+
+  it.each([
+    [{ IDC_REDIS_URL: 'http://redis:6379' }, 'IDC_REDIS_URL'],
+    [{ IDC_REDIS_URL: 'redis://user:hunter2-secret@' }, 'IDC_REDIS_URL'],
+    [{ IDC_STORE_KEY: randomBytes(16).toString('base64') }, 'IDC_STORE_KEY'],
+    [{ IDC_STORE_KEY: 'not base64 at all!' }, 'IDC_STORE_KEY'],
+    [{ IDC_REDIS_PREFIX: 'has space' }, 'IDC_REDIS_PREFIX'],
+  ])('refuses %o, naming the variable and never quoting a password', (env, name) => {
+    const message = failure({ ...base, ...env });
+    expect(message).toContain(name);
+    expect(message).not.toContain('hunter2');
+  });
+});

@@ -3,16 +3,14 @@
  * their clients reconnect to another instance), lets a request in flight
  * finish, and exits 0 within 10 s; a busy port is one line naming PORT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SITE_ORIGIN } from './support/backend.ts';
+import { backendEnv, startBackendProcess } from './support/backend-process.ts';
 import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
 import { openSse } from './support/sse.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let ours: TestKeyPair;
 let plugin: TestKeyPair;
 const children: ChildProcess[] = [];
@@ -24,38 +22,10 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-function env(extra: Record<string, string> = {}) {
-  return {
-    PATH: process.env.PATH,
-    NO_COLOR: '1',
-    PORT: '0',
-    IDC_PUBLIC_URL: 'http://127.0.0.1:1',
-    IDC_CORE_URL: 'http://127.0.0.1:9',
-    IDC_DECRYPTION_KEY: ours.privatePem,
-    IDC_SIGNATURE_KEYS: plugin.publicPem,
-    IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
-    IDC_CHAT_URL: `${SITE_ORIGIN}/chat`,
-    IDC_PLUGIN_AUTH: 'off',
-    ...extra,
-  };
-}
-
 function startBackend(extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`backend exited: ${stderr}`)));
-  });
-  // A test that expects the exit never awaits the URL: its rejection is not an error.
-  url.catch(() => {});
-  return { child, url, exited, stderr: () => stderr };
+  const backend = startBackendProcess(backendEnv({ ours, plugin }, extra));
+  children.push(backend.child);
+  return backend;
 }
 
 /** A core-started session, attached as the chat page would: its events URL (the public URL is a placeholder, so use ours). */

@@ -145,6 +145,7 @@ export function agentRoutes({ config, deps }: AppContext): Hono {
       else write(': heartbeat\n\n');
     }, deps.heartbeatMs);
     stream.onAbort(finish);
+    const stopWatchingStore = store.onUnavailable?.(finish);
     deps.shutdown.addEventListener('abort', finish);
     try {
       for (const record of await store.listIdentities(ticket.conversation)) {
@@ -156,6 +157,7 @@ export function agentRoutes({ config, deps }: AppContext): Hono {
       clearTimeout(ticketTimer);
       clearTimeout(lapseTimer);
       clearInterval(heartbeat);
+      stopWatchingStore?.();
       deps.shutdown.removeEventListener('abort', finish);
       unsubscribe();
       await store.closeStream(streamId);

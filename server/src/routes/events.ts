@@ -112,6 +112,7 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
       else void write(': heartbeat\n\n');
     }, deps.heartbeatMs);
     stream.onAbort(finish);
+    const stopWatchingStore = store.onUnavailable?.(finish);
     deps.shutdown.addEventListener('abort', finish);
     try {
       // Not awaited in line: a stalled write must not keep us from the cleanup below.
@@ -120,6 +121,7 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
     } finally {
       done = true;
       clearInterval(heartbeat);
+      stopWatchingStore?.();
       deps.shutdown.removeEventListener('abort', finish);
       clearTimeout(expiry);
       unsubscribe();

@@ -1,0 +1,212 @@
+/**
+ * `npm run bench:streams`: result-to-browser latency with many residents
+ * waiting, on the deployments the README describes:
+ * - one instance with the memory store;
+ * - two instances on one Redis, each result posted to the instance that does
+ *   not hold the stream (so every wake-up crosses Redis pub/sub);
+ * and how many Redis connections each instance holds with the streams open.
+ *
+ * Backends run as their own processes (`server/src/main.ts`), Redis is a real
+ * redis-server on an ephemeral port, streams are plain HTTP connections from
+ * this process. Prints figures; asserts nothing.
+ *
+ *   BENCH_STREAMS (10000)  BENCH_RESULTS (200)  BENCH_RATE (50 results/s)
+ */
+import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { Agent, request, type ClientRequest } from 'node:http';
+import { createClient } from 'redis';
+import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
+import { SITE_ORIGIN } from '../test/support/backend.ts';
+import { startRedisServer } from '../test/support/redis-server.ts';
+
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
+const RESULTS = Number(process.env.BENCH_RESULTS ?? 200);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const SETUP_CONCURRENCY = 32;
+
+function keyPair() {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    ...pair,
+    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+const ours = keyPair();
+const plugin = keyPair();
+const children: ChildProcess[] = [];
+
+async function startInstances(count: number, extra: Record<string, string>): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, () => {
+      const backend = startBackendProcess(
+        backendEnv(
+          { ours, plugin },
+          {
+            IDC_MAX_STREAMS: String(STREAMS * 2),
+            IDC_MAX_SESSIONS: String(STREAMS * 2),
+            IDC_SESSIONS_PER_MINUTE: '1000000',
+            IDC_SESSION_TTL_SECONDS: '3600',
+            ...extra,
+          },
+        ),
+      );
+      children.push(backend.child);
+      return backend.url;
+    }),
+  );
+}
+
+const setupAgent = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
+
+function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const data = typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: setupAgent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+interface Waiting {
+  /** Where the result goes: path of the attr_url. */
+  attrPath: string;
+  /** Stream path and query on whichever instance holds it. */
+  eventsPath: string;
+}
+
+/** Sessions as the core starts them, attached as the chat page does. */
+async function makeSessions(base: string, count: number): Promise<Waiting[]> {
+  const sessions: Waiting[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SETUP_CONCURRENCY }, async () => {
+      while (next < count) {
+        next++;
+        const started = JSON.parse((await postJson(`${base}/start_communication`, { purpose: 'report_move' })).body);
+        const reference = new URL(started.client_url).searchParams.get('id-contact-session');
+        const attached = await postJson(`${base}/sessions/attach`, { reference }, { Origin: SITE_ORIGIN });
+        if (attached.status !== 200) throw new Error(`attach answered ${attached.status}: ${attached.body}`);
+        const events = new URL(JSON.parse(attached.body).events_url);
+        sessions.push({ attrPath: new URL(started.attr_url).pathname, eventsPath: `${events.pathname}${events.search}` });
+      }
+    }),
+  );
+  return sessions;
+}
+
+/** Opens one stream per session (its own socket, as each browser has); resolves each session's result arrival. */
+async function openStreams(bases: (i: number) => string, sessions: Waiting[]) {
+  const arrivals = new Map<number, (at: number) => void>();
+  const requests: ClientRequest[] = [];
+  let opened = 0;
+  await new Promise<void>((resolve, reject) => {
+    sessions.forEach((session, i) => {
+      const req = request(`${bases(i)}${session.eventsPath}`, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (chunk.includes('event: result')) arrivals.get(i)?.(performance.now());
+        });
+        if (++opened === sessions.length) resolve();
+      });
+      req.on('error', reject);
+      req.end();
+      requests.push(req);
+    });
+  });
+  return {
+    arrival(i: number): Promise<number> {
+      return new Promise((resolve) => arrivals.set(i, resolve));
+    },
+    close() {
+      for (const req of requests) req.destroy();
+    },
+  };
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function measure(label: string, postBase: (i: number) => string, streamBase: (i: number) => string, instances: string[]) {
+  const perInstance = Math.ceil(STREAMS / instances.length);
+  const sessions: Waiting[] = [];
+  for (const base of instances) sessions.push(...(await makeSessions(base, perInstance)));
+  sessions.length = STREAMS;
+  const streams = await openStreams(streamBase, sessions);
+  const tokens = await Promise.all(
+    Array.from({ length: RESULTS }, (_, i) =>
+      createResultToken(
+        { status: 'succes', attributes: { bsn: String(100000000 + i), fullname: 'Test Persoon' } },
+        { signingKey: plugin.privateKey, encryptionKey: ours.publicKey },
+      ),
+    ),
+  );
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const every = 1000 / RATE;
+  const started = performance.now();
+  for (let r = 0; r < RESULTS; r++) {
+    const wait = started + r * every - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const i = Math.floor((r * sessions.length) / RESULTS);
+    const arrived = streams.arrival(i);
+    const sent = performance.now();
+    const posted = postJson(`${postBase(i)}${sessions[i]!.attrPath}`, tokens[r]!, { 'Content-Type': 'application/jwt' });
+    pending.push(
+      Promise.all([arrived, posted]).then(([at, answer]) => {
+        if (answer.status !== 200) throw new Error(`result answered ${answer.status}`);
+        latencies.push(at - sent);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${label.padEnd(58)} p50 ${percentile(latencies, 0.5).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 0.99).toFixed(1).padStart(6)} ms   max ${latencies.at(-1)!.toFixed(1).padStart(6)} ms`,
+  );
+  return streams;
+}
+
+console.log(`Result-to-stream latency: ${STREAMS} streams open, ${RESULTS} results at ${RATE}/s (RSA-2048), backends as processes`);
+const redis = await startRedisServer();
+try {
+  {
+    const [only] = await startInstances(1, {});
+    const base = () => only!;
+    const streams = await measure('one instance, memory store', base, base, [only!]);
+    streams.close();
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+  }
+  {
+    const [a, b] = await startInstances(2, { IDC_REDIS_URL: redis.url });
+    const half = Math.ceil(STREAMS / 2);
+    // Sessions 0..half-1 were made on A, the rest on B; each stream on the other one, each result to the maker.
+    const maker = (i: number) => (i < half ? a! : b!);
+    const other = (i: number) => (i < half ? b! : a!);
+    const streams = await measure('two instances on one Redis, result to the other instance', maker, other, [a!, b!]);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const list = String(await client.sendCommand(['CLIENT', 'LIST']));
+    await client.quit();
+    const ours_ = list.split('\n').filter((line) => /name=idc-store/.test(line)).length;
+    console.log(`Redis connections with ${STREAMS} streams open: ${ours_} for 2 instances (${ours_ / 2} per instance: commands and one subscriber)`);
+    streams.close();
+  }
+} finally {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  setupAgent.destroy();
+  await redis.close();
+}
