@@ -34,7 +34,7 @@ import type { Logger } from '../logger.ts';
 import type { Attributes, AuthStatus, VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
 import { AtRestCipher } from './at-rest.ts';
-import { LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
+import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
 import type { AttachOutcome, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
 import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from '../webhook/redis-outbox.ts';
 
@@ -779,17 +779,27 @@ export class RedisSessionStore implements SessionStore {
 
   // --- wake-ups -----------------------------------------------------------------------------
 
-  /** Resolves once every SUBSCRIBE asked so far is answered, or the offline wait is over. */
+  /**
+   * Resolves once every SUBSCRIBE asked so far is answered, or the offline wait is over. Those
+   * still unanswered then (the subscriber is away) are waited for no more: the resync after the
+   * subscriber's reconnect covers them.
+   */
   private async settled(): Promise<void> {
     if (this.subscribing.size === 0) return;
+    const waiting = [...this.subscribing];
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     await Promise.race([
-      Promise.all(this.subscribing),
+      Promise.all(waiting),
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.connectionOptions.offlineWaitMs ?? 1_000);
+        timer = setTimeout(() => {
+          timedOut = true;
+          resolve();
+        }, this.connectionOptions.offlineWaitMs ?? DEFAULT_OFFLINE_WAIT_MS);
       }),
     ]);
     clearTimeout(timer);
+    if (timedOut) for (const pending of waiting) this.subscribing.delete(pending);
   }
 
   private listen(channel: string, handler: (message: string) => void): void {
