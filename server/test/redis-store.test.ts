@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digest, randomSecret } from '../src/secrets.ts';
-import { deriveStoreKey, parseStoreKey } from '../src/store/at-rest.ts';
 import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/store/redis-store.ts';
 import type { IdentityRecord, SessionChange, SessionRecord } from '../src/store/session-store.ts';
 import { StoreDataError, StoreUnavailableError } from '../src/store/store-errors.ts';
 import { RedisWebhookOutbox } from '../src/webhook/redis-outbox.ts';
-import { ecKeyPair } from './support/keys.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 import { describeSessionStore } from './support/session-store-contract.ts';
 import { describeWebhookOutbox } from './support/webhook-outbox-contract.ts';
@@ -374,21 +372,6 @@ describe('RedisSessionStore: encryption at rest', () => {
   it('refuses a key that is not 32 bytes', () => {
     expect(() => new RedisSessionStore({ url: server.url, key: randomBytes(16) })).toThrow(/32 bytes/);
   });
-
-  it('derives one store key from one decryption key, whatever its PEM spelling, and reads a configured one', () => {
-    const { privateKey, privatePem } = ecKeyPair();
-    const derived = deriveStoreKey(privatePem);
-    expect(derived).toHaveLength(32);
-    expect(deriveStoreKey(privateKey)).toEqual(derived);
-    const sec1 = privateKey.export({ type: 'sec1', format: 'pem' }).toString();
-    expect(deriveStoreKey(sec1)).toEqual(derived);
-    expect(deriveStoreKey(ecKeyPair().privatePem)).not.toEqual(derived);
-    const configured = randomBytes(32);
-    expect(parseStoreKey(configured.toString('base64'))).toEqual(configured);
-    expect(parseStoreKey(configured.toString('base64url'))).toEqual(configured);
-    expect(() => parseStoreKey(randomBytes(31).toString('base64'))).toThrow(/32 bytes/);
-    expect(() => parseStoreKey('not base64!')).toThrow(/base64/);
-  });
 });
 
 describe('RedisSessionStore: Redis going away and coming back', () => {
@@ -420,7 +403,11 @@ describe('RedisSessionStore: Redis going away and coming back', () => {
     b.subscribe(before.session.id, (change) => changes.push(change));
     await b.countSessions();
 
+    let told = 0;
+    const stopTelling = b.onUnavailable(() => (told += 1));
     await own.stop();
+    // Streams learn that wake-ups cannot reach them now (once per loss).
+    await vi.waitFor(() => expect(told).toBe(1), { timeout: 2000 });
     const { session, reference, attrId } = sessionRecord();
     // The default wait for a lost connection is 1 s: each call gives up soon after.
     await expectUnavailable(a.get(before.session.id), 2500);
@@ -461,6 +448,7 @@ describe('RedisSessionStore: Redis going away and coming back', () => {
     b.subscribe(afterSession.id, (change) => later.push(change));
 
     await own.start();
+    stopTelling();
     await vi.waitFor(() => a.ping(), { timeout: 10_000, interval: 100 });
     await vi.waitFor(() => b.ping(), { timeout: 10_000, interval: 100 });
     // The restart lost everything (no persistence here): the listener from before is told.

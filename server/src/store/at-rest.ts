@@ -5,7 +5,7 @@
  * key and field) as additional data, so a sealed value copied to another place
  * does not open there.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { StoreDataError } from './store-errors.ts';
 
 export const STORE_KEY_BYTES = 32;
@@ -51,27 +51,4 @@ export class AtRestCipher {
   openJson<T>(sealed: string, place: string): T {
     return JSON.parse(this.open(sealed, place)) as T;
   }
-}
-
-const STORE_KEY_INFO = 'id-contact store at-rest key v1';
-
-/**
- * The store key when none is configured: HKDF-SHA256 of our decryption key (its PKCS#8 DER, so
- * any PEM spelling of one key gives the same store key). Every instance with that key derives
- * the same store key; changing the decryption key makes what is stored unreadable (sessions are
- * short-lived, so that costs the sessions in progress).
- */
-export function deriveStoreKey(decryptionKey: KeyObject | string): Buffer {
-  const key = typeof decryptionKey === 'string' ? createPrivateKey(decryptionKey) : decryptionKey;
-  const material = key.export({ format: 'der', type: 'pkcs8' });
-  return Buffer.from(hkdfSync('sha256', material, Buffer.alloc(0), STORE_KEY_INFO, STORE_KEY_BYTES));
-}
-
-/** `IDC_STORE_KEY`: standard or url-safe base64 of exactly 32 bytes; throws a message naming no value. */
-export function parseStoreKey(base64: string): Buffer {
-  const text = base64.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) throw new TypeError('the store key must be base64');
-  const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (key.byteLength !== STORE_KEY_BYTES) throw new TypeError(`the store key must be ${STORE_KEY_BYTES} bytes (base64)`);
-  return key;
 }

@@ -136,16 +136,16 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
     });
 
     it('with retention, keeps the session past its first expiry, found by attr id, status and session_url kept, until the retention ends', async () => {
-      const { session, attrId } = await create({ expiresAt: Date.now() + 400 });
+      const { session, attrId } = await create({ expiresAt: Date.now() + 1000 });
       await store.attachResult(session.id, { ...result, sessionUrl: 'http://plugin/session/2' });
-      await store.markDelivered(session.id, 30, 1200);
-      await sleep(600);
+      await store.markDelivered(session.id, 30, 2500);
+      await sleep(1300);
       const kept = await store.getByAttrId(attrId);
       expect(kept?.id).toBe(session.id);
       expect(kept?.result).toEqual({ status: 'succes', attributes: {}, sessionUrl: 'http://plugin/session/2' });
       expect(kept?.attributesPurged).toBe(true);
       expect(await store.attachResult(session.id, result)).toBe('already_has_result');
-      await sleep(800);
+      await sleep(1500);
       expect(await store.get(session.id)).toBeUndefined();
       expect(await store.getByAttrId(attrId)).toBeUndefined();
     });
