@@ -345,7 +345,6 @@ export class RedisSessionStore implements SessionStore {
   /** Stream slots this instance holds, renewed while open. */
   private readonly ownStreams = new Set<string>();
   private renewTimer?: NodeJS.Timeout;
-  private readonly outboxes: RedisWebhookOutbox[] = [];
   private closed = false;
 
   constructor(options: RedisSessionStoreOptions) {
@@ -389,9 +388,7 @@ export class RedisSessionStore implements SessionStore {
    * It needs no closing of its own: the store's close() ends the connection.
    */
   webhookOutbox(options: Omit<RedisWebhookOutboxOptions, 'connection' | 'url' | 'key' | 'prefix'> = {}): RedisWebhookOutbox {
-    const outbox = new RedisWebhookOutbox({ ...options, connection: this.connection, cipher: this.cipher, prefix: this.prefix });
-    this.outboxes.push(outbox);
-    return outbox;
+    return new RedisWebhookOutbox({ ...options, connection: this.connection, cipher: this.cipher, prefix: this.prefix });
   }
 
   async create(session: SessionRecord): Promise<void> {
