@@ -11,10 +11,13 @@
  * this process. Prints figures; asserts nothing.
  *
  *   BENCH_STREAMS (10000)  BENCH_RESULTS (200)  BENCH_RATE (50 results/s)
+ * Each scenario also sends BENCH_RESULTS results 16 at a time, and prints the
+ * backends' RSS per waiting resident.
  */
 import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { Agent, request, type ClientRequest } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createClient } from 'redis';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
@@ -25,6 +28,7 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
 const RESULTS = Number(process.env.BENCH_RESULTS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SETUP_CONCURRENCY = 32;
+const BURST = 16;
 
 function keyPair() {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -39,7 +43,7 @@ const plugin = keyPair();
 const children: ChildProcess[] = [];
 
 async function startInstances(count: number, extra: Record<string, string>): Promise<string[]> {
-  return Promise.all(
+  const urls = await Promise.all(
     Array.from({ length: count }, () => {
       const backend = startBackendProcess(
         backendEnv(
@@ -57,6 +61,9 @@ async function startInstances(count: number, extra: Record<string, string>): Pro
       return backend.url;
     }),
   );
+  // Settle after start-up before any memory is read.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return urls;
 }
 
 const setupAgent = new Agent({ keepAlive: true, maxSockets: SETUP_CONCURRENCY });
@@ -110,22 +117,29 @@ async function makeSessions(base: string, count: number): Promise<Waiting[]> {
 async function openStreams(bases: (i: number) => string, sessions: Waiting[]) {
   const arrivals = new Map<number, (at: number) => void>();
   const requests: ClientRequest[] = [];
-  let opened = 0;
-  await new Promise<void>((resolve, reject) => {
-    sessions.forEach((session, i) => {
-      const req = request(`${bases(i)}${session.eventsPath}`, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (chunk.includes('event: result')) arrivals.get(i)?.(performance.now());
+  // A hundred at a time, as residents arrive, not all in the same millisecond.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < sessions.length) {
+        const i = next++;
+        const session = sessions[i]!;
+        await new Promise<void>((resolve, reject) => {
+          const req = request(`${bases(i)}${session.eventsPath}`, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
+            if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              if (chunk.includes('event: result')) arrivals.get(i)?.(performance.now());
+            });
+            resolve();
+          });
+          req.on('error', reject);
+          req.end();
+          requests.push(req);
         });
-        if (++opened === sessions.length) resolve();
-      });
-      req.on('error', reject);
-      req.end();
-      requests.push(req);
-    });
-  });
+      }
+    }),
+  );
   return {
     arrival(i: number): Promise<number> {
       return new Promise((resolve) => arrivals.set(i, resolve));
@@ -140,43 +154,83 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-async function measure(label: string, postBase: (i: number) => string, streamBase: (i: number) => string, instances: string[]) {
+/** Resident set size of a process, in KB (Linux). */
+function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+function tokensFor(count: number, offset: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      createResultToken(
+        { status: 'succes', attributes: { bsn: String(100000000 + offset + i), fullname: 'Test Persoon' } },
+        { signingKey: plugin.privateKey, encryptionKey: ours.publicKey },
+      ),
+    ),
+  );
+}
+
+function report(label: string, latencies: number[]): void {
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${label.padEnd(66)} p50 ${percentile(latencies, 0.5).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 0.99).toFixed(1).padStart(6)} ms   max ${latencies.at(-1)!.toFixed(1).padStart(6)} ms`,
+  );
+}
+
+/**
+ * Opens STREAMS waiting residents over `instances`, then sends RESULTS results at RATE per
+ * second (and, with `burst`, as many again BURST at a time); prints p50/p99 of each.
+ * `pids` (the backends' processes) get their RSS per waiting resident printed.
+ */
+async function measure(
+  label: string,
+  postBase: (i: number) => string,
+  streamBase: (i: number) => string,
+  instances: string[],
+  options: { pids?: number[]; burst?: boolean } = {},
+) {
+  const rssBefore = (options.pids ?? []).map(rssKb);
   const perInstance = Math.ceil(STREAMS / instances.length);
   const sessions: Waiting[] = [];
   for (const base of instances) sessions.push(...(await makeSessions(base, perInstance)));
   sessions.length = STREAMS;
   const streams = await openStreams(streamBase, sessions);
-  const tokens = await Promise.all(
-    Array.from({ length: RESULTS }, (_, i) =>
-      createResultToken(
-        { status: 'succes', attributes: { bsn: String(100000000 + i), fullname: 'Test Persoon' } },
-        { signingKey: plugin.privateKey, encryptionKey: ours.publicKey },
-      ),
-    ),
-  );
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
+  if (options.pids) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const grown = options.pids.map(rssKb).reduce((sum, kb, i) => sum + kb - rssBefore[i]!, 0);
+    console.log(`${`${label}: memory per waiting resident (session + open stream)`.padEnd(66)} ${(grown / STREAMS).toFixed(1)} KB RSS`);
+  }
+  const resultOf = (i: number, token: string) => {
+    const arrived = streams.arrival(i);
+    const sent = performance.now();
+    const posted = postJson(`${postBase(i)}${sessions[i]!.attrPath}`, token, { 'Content-Type': 'application/jwt' });
+    return Promise.all([arrived, posted]).then(([at, answer]) => {
+      if (answer.status !== 200) throw new Error(`result answered ${answer.status}`);
+      return at - sent;
+    });
+  };
+
+  const steady = await tokensFor(RESULTS, 0);
+  const pending: Promise<number>[] = [];
   const every = 1000 / RATE;
   const started = performance.now();
   for (let r = 0; r < RESULTS; r++) {
     const wait = started + r * every - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const i = Math.floor((r * sessions.length) / RESULTS);
-    const arrived = streams.arrival(i);
-    const sent = performance.now();
-    const posted = postJson(`${postBase(i)}${sessions[i]!.attrPath}`, tokens[r]!, { 'Content-Type': 'application/jwt' });
-    pending.push(
-      Promise.all([arrived, posted]).then(([at, answer]) => {
-        if (answer.status !== 200) throw new Error(`result answered ${answer.status}`);
-        latencies.push(at - sent);
-      }),
-    );
+    pending.push(resultOf(Math.floor((r * sessions.length) / (RESULTS * 2)), steady[r]!));
   }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(58)} p50 ${percentile(latencies, 0.5).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 0.99).toFixed(1).padStart(6)} ms   max ${latencies.at(-1)!.toFixed(1).padStart(6)} ms`,
-  );
+  report(`${label}, ${RATE}/s`, await Promise.all(pending));
+
+  if (options.burst) {
+    const burst = await tokensFor(RESULTS, RESULTS);
+    const latencies: number[] = [];
+    for (let r = 0; r < RESULTS; r += BURST) {
+      const round = burst.slice(r, r + BURST).map((token, k) => resultOf(Math.floor(sessions.length / 2) + r + k, token));
+      latencies.push(...(await Promise.all(round)));
+    }
+    report(`${label}, bursts of ${BURST}`, latencies);
+  }
   return streams;
 }
 
@@ -186,7 +240,7 @@ try {
   {
     const [only] = await startInstances(1, {});
     const base = () => only!;
-    const streams = await measure('one instance, memory store', base, base, [only!]);
+    const streams = await measure('one instance, memory store', base, base, [only!], { pids: [children[0]!.pid!], burst: true });
     streams.close();
     for (const child of children.splice(0)) child.kill('SIGKILL');
   }
@@ -196,7 +250,10 @@ try {
     // Sessions 0..half-1 were made on A, the rest on B; each stream on the other one, each result to the maker.
     const maker = (i: number) => (i < half ? a! : b!);
     const other = (i: number) => (i < half ? b! : a!);
-    const streams = await measure('two instances on one Redis, result to the other instance', maker, other, [a!, b!]);
+    const streams = await measure('two instances, Redis, result to the other instance', maker, other, [a!, b!], {
+      pids: children.map((child) => child.pid!),
+      burst: true,
+    });
     const client = createClient({ url: redis.url });
     await client.connect();
     const list = String(await client.sendCommand(['CLIENT', 'LIST']));

@@ -23,6 +23,7 @@ import { sessionsRoutes } from './routes/sessions.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { storeFromConfig, webhookOutboxFor } from './store/store-from-config.ts';
 import { StoreDataError, StoreUnavailableError } from './store/store-errors.ts';
+import { Deadlines, Heartbeats } from './stream-timers.ts';
 import { createFeedbackSender } from './session-feedback.ts';
 import { attachRoutes } from './routes/attach.ts';
 import { sessionFeedbackRoutes } from './routes/session-feedback.ts';
@@ -50,7 +51,12 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
 
 export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   const deps = createDeps(config, overrides);
-  const context: AppContext = { config, deps, identities: createIdentityFeed({ config, deps }) };
+  const context: AppContext = {
+    config,
+    deps,
+    identities: createIdentityFeed({ config, deps }),
+    streams: { heartbeats: new Heartbeats(deps.heartbeatMs), deadlines: new Deadlines() },
+  };
   const app = new Hono();
 
   app.use(async (c, next) => {

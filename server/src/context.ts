@@ -8,6 +8,7 @@ import type { CoreClient } from './core-client.ts';
 import type { Logger } from './logger.ts';
 import type { FeedbackSender } from './session-feedback.ts';
 import type { SessionStore } from './store/session-store.ts';
+import type { Deadlines, Heartbeats } from './stream-timers.ts';
 
 export interface Deps {
   store: SessionStore;
@@ -34,4 +35,6 @@ export interface AppContext {
   deps: Deps;
   /** Records identity changes for the employee's side and its webhook. */
   identities: IdentityFeed;
+  /** The shared timers of every open event stream of this app. */
+  streams: { heartbeats: Heartbeats; deadlines: Deadlines };
 }

@@ -148,6 +148,20 @@ describe('GET /sessions/:id/events', () => {
     expect(await stream.next()).toEqual({ comment: 'heartbeat' });
   });
 
+  it('cuts off a stream whose client stops reading, at the next heartbeat, and cleans it up', async () => {
+    const store = new CountingStore();
+    const session = await start({ deps: { store, heartbeatMs: 100 } });
+    const sockets: import('node:net').Socket[] = [];
+    stack.server.on('connection', (socket) => sockets.push(socket));
+    const stream = await open(session.events_url);
+    await stream.next();
+    expect(store.active).toBe(1);
+    // Whatever the server writes now stays in its buffer, as when a client's window is full.
+    for (const socket of sockets) socket.cork();
+    await waitFor(() => store.active === 0);
+    expect(await stream.ended(2000)).toBe(true);
+  });
+
   it('never streams a refused result: the first final event is the valid one', async () => {
     const session = await start();
     const stream = await open(session.events_url);

@@ -13,8 +13,8 @@
  * after a dropped network wins over the stream the network lost.
  */
 import { Hono } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { AppContext } from '../context.ts';
+import { EventStream } from '../event-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
 import type { ResultEvent } from '../protocol.ts';
 import { matchesDigest, randomSecret } from '../secrets.ts';
@@ -29,8 +29,9 @@ export function resultEventData(session: SessionRecord): ResultEvent {
   return { status: 'succes', attributes: result.attributes, ...(result.sessionUrl ? { logout: true } : {}) };
 }
 
-export function eventsRoutes({ config, deps }: AppContext): Hono {
-  const { store, logger } = deps;
+export function eventsRoutes(context: AppContext): Hono {
+  const { config, deps } = context;
+  const { store } = deps;
 
   return new Hono().get('/:id/events', async (c) => {
     const id = c.req.param('id');
@@ -51,81 +52,96 @@ export function eventsRoutes({ config, deps }: AppContext): Hono {
       return busyResponse(c, 'too_many_streams', 'the service has too many open streams; try again shortly', 10);
     }
 
-    c.header('X-Accel-Buffering', 'no');
-    const response = streamSSE(
-      c,
-      (stream) => runStream(stream, id, streamId, session.expiresAt),
-      async (error) => logger.error('stream failed', { reason: error.name }),
-    );
-    response.headers.set('Cache-Control', 'no-store');
+    const { stream, response } = EventStream.open(c, {});
+    new SessionStream(context, stream, id, streamId, session.expiresAt).start();
     return response;
   });
+}
 
-  async function runStream(stream: SSEStreamingApi, id: string, streamId: string, expiresAt: number): Promise<void> {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    let done = false;
-    let writesPending = 0;
-    let checking = Promise.resolve();
+/**
+ * One resident's stream: `state` at once, then the final event when the session has one.
+ * Its state is this object's fields; the shared heartbeat and deadline timers call it.
+ */
+class SessionStream {
+  private done = false;
+  private checking = Promise.resolve();
+  private readonly cleanups: Array<() => void> = [];
 
-    async function write(message: { event: string; id: string; data: string } | string): Promise<void> {
-      writesPending += 1;
-      try {
-        if (typeof message === 'string') await stream.write(message);
-        else await stream.writeSSE(message);
-      } finally {
-        writesPending -= 1;
-      }
-      if (stream.aborted) finish();
-    }
+  constructor(
+    private readonly context: AppContext,
+    private readonly stream: EventStream,
+    private readonly id: string,
+    private readonly streamId: string,
+    private readonly expiresAt: number,
+  ) {}
 
-    // Look at the session and send the final event if there is one. Serialised,
-    // so a wake-up racing the initial check cannot send two final events.
-    function check(): Promise<void> {
-      checking = checking.then(async () => {
-        if (done) return;
-        const current = await store.get(id);
-        if (current?.result) {
-          done = true;
-          await write({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
-          const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
-          await store.markDelivered(id, config.resultGraceSeconds * 1000, retainMs);
-          finish();
-        } else if (!current || current.expiresAt <= Date.now()) {
-          done = true;
-          await write({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
-          finish();
-        }
-      });
-      return checking;
-    }
-
-    const unsubscribe = store.subscribe(id, (change) => {
-      if (change.type === 'stream') {
-        if (change.streamId !== streamId) finish();
-      } else void check();
-    });
-    const expiry = setTimeout(() => void check(), Math.max(0, expiresAt - Date.now()) + 5);
-    const heartbeat = setInterval(() => {
-      // A heartbeat still unsent after a whole interval means nobody is reading.
-      if (writesPending > 0) finish();
-      else void write(': heartbeat\n\n');
-    }, deps.heartbeatMs);
-    stream.onAbort(finish);
+  start(): void {
+    const { deps, streams } = this.context;
+    const { store } = deps;
+    this.stream.onEnd = () => this.cleanUp();
+    const finish = () => this.stream.end();
+    this.cleanups.push(
+      store.subscribe(this.id, (change) => {
+        if (change.type === 'stream') {
+          if (change.streamId !== this.streamId) finish();
+        } else void this.check();
+      }),
+      streams.deadlines.add(this.expiresAt + 5, () => void this.check()),
+    );
+    streams.heartbeats.add(this);
+    this.cleanups.push(() => streams.heartbeats.delete(this));
     const stopWatchingStore = store.onUnavailable?.(finish);
+    if (stopWatchingStore) this.cleanups.push(stopWatchingStore);
     deps.shutdown.addEventListener('abort', finish);
-    try {
-      // Not awaited in line: a stalled write must not keep us from the cleanup below.
-      void write({ event: 'state', id: STATE_EVENT_ID, data: JSON.stringify({ state: 'waiting' }) }).then(check);
-      await finished;
-    } finally {
-      done = true;
-      clearInterval(heartbeat);
-      stopWatchingStore?.();
-      deps.shutdown.removeEventListener('abort', finish);
-      clearTimeout(expiry);
-      unsubscribe();
-      await store.closeStream(streamId);
-    }
+    this.cleanups.push(() => deps.shutdown.removeEventListener('abort', finish));
+    if (deps.shutdown.aborted || this.stream.isEnded) return finish();
+
+    this.stream.send({ event: 'state', id: STATE_EVENT_ID, data: JSON.stringify({ state: 'waiting' }) });
+    void this.check();
+  }
+
+  /** A heartbeat still unsent after a whole interval means nobody is reading: the stream ends. */
+  beat(): void {
+    if (this.stream.stalled) this.stream.end();
+    else this.stream.comment('heartbeat');
+  }
+
+  /**
+   * Looks at the session and sends the final event if there is one. Serialised, so a
+   * wake-up racing the first check cannot send two final events.
+   */
+  private check(): Promise<void> {
+    const { config, deps } = this.context;
+    this.checking = this.checking
+      .then(async () => {
+        if (this.done) return;
+        const current = await deps.store.get(this.id);
+        if (this.done) return;
+        if (current?.result) {
+          this.done = true;
+          this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
+          const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
+          await deps.store.markDelivered(this.id, config.resultGraceSeconds * 1000, retainMs);
+          this.stream.end();
+        } else if (!current || current.expiresAt <= Date.now()) {
+          this.done = true;
+          this.stream.send({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
+          this.stream.end();
+        }
+      })
+      .catch((error: unknown) => {
+        // The store is away: end the stream, its client reconnects (here or elsewhere).
+        deps.logger.warn('stream ended: store unavailable', { reason: error instanceof Error ? error.name : 'unknown' });
+        this.stream.end();
+      });
+    return this.checking;
+  }
+
+  private cleanUp(): void {
+    this.done = true;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.context.deps.store.closeStream(this.streamId).catch(() => {
+      // Unreachable store: the slot's lease runs out by itself.
+    });
   }
 }

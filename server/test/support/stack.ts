@@ -82,6 +82,8 @@ export async function startStack(options: StackOptions = {}) {
     core,
     plugin,
     url: backend.url,
+    /** The backend's Node server, for tests that need its sockets. */
+    server: backend.server,
     async close() {
       await Promise.all([backend.close(), core.close(), plugin.close()]);
       await store.close();
