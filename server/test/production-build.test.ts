@@ -1,0 +1,116 @@
+/**
+ * The production build (`npm run build`): the server as plain JavaScript in
+ * dist/server/main.js, run with `node` alone (no tsx, no npm in between, so
+ * signals reach the server itself). The build is reused when it is newer
+ * than every file under server/src, and made otherwise; the widget bundles
+ * are built only when missing (`npm test` builds them first anyway).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SITE_ORIGIN } from './support/backend.ts';
+import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUILT = join(ROOT, 'dist/server/main.js');
+const WIDGET = join(ROOT, 'dist/widget/id-contact-auth.js');
+
+function newestSource(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
+  );
+}
+
+let ours: TestKeyPair;
+let plugin: TestKeyPair;
+let cwd: string;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  if (!existsSync(BUILT) || statSync(BUILT).mtimeMs < newestSource(join(ROOT, 'server/src'))) {
+    execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (!existsSync(WIDGET)) execFileSync('npm', ['run', '--silent', 'build:widget'], { cwd: ROOT, stdio: 'inherit' });
+  ours = rsaKeyPair();
+  plugin = rsaKeyPair();
+  // No .env of a developer's is read: the server runs from an empty folder.
+  cwd = mkdtempSync(join(tmpdir(), 'idc-built-'));
+}, 120_000);
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+function startBuilt(extra: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BUILT], {
+    cwd,
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      IDC_PUBLIC_URL: 'http://127.0.0.1:1',
+      IDC_CORE_URL: 'http://127.0.0.1:9',
+      IDC_DECRYPTION_KEY: ours.privatePem,
+      IDC_SIGNATURE_KEYS: plugin.publicPem,
+      IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines: string[] = [];
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout += `${line}\n`;
+      lines.push(line);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`the built server exited: ${stderr}`)));
+  });
+  url.catch(() => {});
+  return { child, url, exited, lines, stdout: () => stdout, stderr: () => stderr };
+}
+
+describe('the built server (node dist/server/main.js)', () => {
+  it('is plain JavaScript with no TypeScript import left', () => {
+    const source = readFileSync(BUILT, 'utf8');
+    expect(source).not.toMatch(/from\s+["'][^"']+\.ts["']/);
+    expect(source).not.toContain('tsx');
+  });
+
+  it('serves /healthz and the widget bundle from dist/widget, and exits 0 on SIGTERM', async () => {
+    const server = startBuilt();
+    const base = await server.url;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const widget = await fetch(`${base}/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('content-type')).toContain('text/javascript');
+    expect(Buffer.from(await widget.arrayBuffer()).equals(readFileSync(WIDGET))).toBe(true);
+
+    // Signals reach the server itself: the child is node running the bundle, nothing in between.
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).toBe('');
+  });
+
+  it('stops with a message naming the setting when the configuration is wrong', async () => {
+    const server = startBuilt({ IDC_CORE_URL: 'core' });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('Configuration error: IDC_CORE_URL');
+    expect(server.stderr() + server.stdout()).not.toContain('PRIVATE KEY');
+  });
+});
