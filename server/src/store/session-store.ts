@@ -124,5 +124,9 @@ export interface SessionStore {
   forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]>;
   /** Calls `listener` with every identity that changes in the conversation, in any process. */
   subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void;
+  /** Resolves when the store answers (a shared one may be out of reach); for /readyz. */
+  ping?(): Promise<void>;
+  /** A shared store calls `listener` when it loses its connection, so open streams end; returns what stops that. */
+  onUnavailable?(listener: () => void): () => void;
   close(): Promise<void>;
 }
