@@ -4,7 +4,6 @@
  * the signed webhook's receipt. Real HTTP on loopback, one backend with the
  * memory store, logins one after another. Prints figures; asserts nothing.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { createApp } from '../src/app.ts';
@@ -14,19 +13,11 @@ import { digest, randomSecret } from '../src/secrets.ts';
 import { serveApp } from '../src/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { rsaKeyPair } from '../test/support/keys.ts';
 import { openSse } from '../test/support/sse.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
 const SITE = 'https://gemeente.example';
-
-function pem() {
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    ...pair,
-    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -38,8 +29,8 @@ function summary(label: string, samples: number[]): string {
   return `${label.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   mean ${mean.toFixed(2)} ms   (n=${samples.length})`;
 }
 
-const ours = pem();
-const plugin = pem();
+const ours = rsaKeyPair();
+const plugin = rsaKeyPair();
 const ticketSecret = randomSecret();
 const webhookArrivals = new Map<string, number>();
 const receiver = await serveApp(

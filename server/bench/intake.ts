@@ -8,7 +8,7 @@
  * load generator takes CPU from the server, so CPU per result is the fairer
  * comparison of what the route adds to bare verification.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { digest, randomSecret } from '../src/secrets.ts';
 import { serveApp } from '../src/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import { RedisSessionStore } from '../src/store/redis-store.ts';
+import { ecKeyPair, rsaKeyPair, type TestKeyPair } from '../test/support/keys.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 
@@ -29,16 +30,7 @@ const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 let benchRuns = 0;
 
-function pem(kind: 'rsa' | 'ec') {
-  const pair = kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    ...pair,
-    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
-
-async function makeTokens(ours: ReturnType<typeof pem>, plugin: ReturnType<typeof pem>, count: number) {
+async function makeTokens(ours: TestKeyPair, plugin: TestKeyPair, count: number) {
   const tokens: string[] = [];
   for (let i = 0; i < count; i += 1) {
     tokens.push(
@@ -56,8 +48,8 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
 }
 
 async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
-  const ours = pem(kind);
-  const plugin = pem(kind);
+  const ours = (kind === 'rsa' ? rsaKeyPair() : ecKeyPair());
+  const plugin = (kind === 'rsa' ? rsaKeyPair() : ecKeyPair());
   const tokens = await makeTokens(ours, plugin, COUNT);
   const keys = { decryptionKey: ours.privateKey, signatureKeys: [plugin.publicKey] };
 

@@ -15,13 +15,13 @@
  * backends' RSS per waiting resident.
  */
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createClient } from 'redis';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
 import { SITE_ORIGIN } from '../test/support/backend.ts';
+import { rsaKeyPair } from '../test/support/keys.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
@@ -30,16 +30,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SETUP_CONCURRENCY = 32;
 const BURST = 16;
 
-function keyPair() {
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    ...pair,
-    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
-const ours = keyPair();
-const plugin = keyPair();
+const ours = rsaKeyPair();
+const plugin = rsaKeyPair();
 const children: ChildProcess[] = [];
 
 async function startInstances(count: number, extra: Record<string, string>): Promise<string[]> {
