@@ -73,15 +73,19 @@ function watchLog(child: ChildProcess, log: BackendLog): void {
         log.tail.push(line);
         if (log.tail.length > 20) log.tail.shift();
       }
-      // `<iso time> <level> <message> key=value ...`, see server/src/logger.ts.
-      const match = /^\S+ (info|warn|error) (.*)$/.exec(line);
-      if (!match) return;
-      const [, level, rest] = match as unknown as [string, string, string];
+      // One JSON object a line (server/src/logger.ts): level, time, msg, request_id and the fields.
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      const { level, time: _time, msg, request_id: _requestId, ms: _ms, ...fields } = entry;
       if (level === 'info') {
-        const request = /^request method=(\S+) route=(\S+) status=(5\d\d)\b/.exec(rest);
-        if (request) count(log.fiveHundreds, `${request[1]} ${request[2]} ${request[3]}`);
-      } else {
-        count(log.problems, `${level} ${rest.replace(/ ms=\d+/, '')}`);
+        if (msg === 'request' && /^5\d\d$/.test(String(fields.status))) count(log.fiveHundreds, `${fields.method} ${fields.route} ${fields.status}`);
+      } else if (level === 'warn' || level === 'error') {
+        const extra = Object.entries(fields).map(([key, value]) => `${key}=${String(value)}`);
+        count(log.problems, [level, msg, ...extra].join(' '));
       }
     });
   read(child.stdout!, false);

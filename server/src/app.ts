@@ -12,6 +12,8 @@ import { createIdentityFeed } from './identity-feed.ts';
 import { WebhookSender } from './webhook/webhook-sender.ts';
 import { errorResponse } from './errors.ts';
 import { consoleLogger } from './logger.ts';
+import { createMetrics, instrumentCore } from './metrics.ts';
+import { requestLog } from './request-log.ts';
 import { BodyAbortedError, BodyTooLargeError } from './request-body.ts';
 import { allowedOriginOnly } from './allowed-origin.ts';
 import { agentRoutes } from './routes/agent.ts';
@@ -35,16 +37,19 @@ const STORE_RETRY_AFTER_SECONDS = 5;
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
   const logger = overrides.logger ?? consoleLogger;
   const store = overrides.store ?? storeFromConfig(config, logger);
+  const metrics = overrides.metrics ?? createMetrics();
+  metrics.observeSessions(() => store.countSessions());
   return {
     store,
-    core: overrides.core ?? createCoreClient(config),
+    core: instrumentCore(overrides.core ?? createCoreClient(config), metrics),
     logger,
+    metrics,
     sendFeedback: overrides.sendFeedback ?? createFeedbackSender(logger),
     activityIntervalMs: overrides.activityIntervalMs ?? 60_000,
     now: overrides.now ?? (() => new Date()),
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
-    webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger, outbox: webhookOutboxFor(store) }) : undefined),
+    webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger, metrics, outbox: webhookOutboxFor(store) }) : undefined),
     shutdown: overrides.shutdown ?? new AbortController().signal,
   };
 }
@@ -59,18 +64,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   };
   const app = new Hono();
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    // The route pattern, never the path: paths carry session ids and attr ids.
-    deps.logger.info('request', {
-      method: c.req.method,
-      route: routePath(c, -1),
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
+  app.use(requestLog(deps));
 
   const browserCors = cors({
     origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),

@@ -68,6 +68,10 @@ export interface Config {
   redis?: { url: string; prefix: string };
   /** AES-256-GCM key for attributes at rest outside the process (IDC_STORE_KEY, or derived from the decryption key). */
   storeKey: Uint8Array;
+  /** Where `GET /metrics` is served, on a listener of its own; unset: no metrics listener. */
+  metrics?: { port: number; host: string };
+  /** How `npm run server` and the built server write log lines: JSON (one object a line) or text, from `level` up. */
+  log: { format: 'json' | 'text'; level: 'info' | 'warn' | 'error' };
 }
 
 /** Redis URLs carry passwords: a message about one never quotes it. */
@@ -187,6 +191,10 @@ const EnvSchema = z.object({
   IDC_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits or : . - _').default('idc:'),
   IDC_STORE_KEY: storeKey.optional(),
   IDC_WIDGET_DIR: z.string().min(1).default(new URL('../../dist/widget', import.meta.url).pathname),
+  IDC_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  IDC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  IDC_LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),
+  IDC_LOG_LEVEL: z.enum(['info', 'warn', 'error'], { error: 'must be info, warn or error' }).default('info'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -256,6 +264,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (vars.IDC_WEBHOOK_URL && !vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_SECRET: required when IDC_WEBHOOK_URL is set');
   if (!vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_URL: required when IDC_WEBHOOK_SECRET is set');
+  if (vars.IDC_METRICS_PORT !== undefined && vars.IDC_METRICS_PORT !== 0 && vars.IDC_METRICS_PORT === vars.PORT) {
+    throw new ConfigError('IDC_METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
+  }
 
   return {
     port: vars.PORT,
@@ -288,5 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
       vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET ? { url: vars.IDC_WEBHOOK_URL, secret: vars.IDC_WEBHOOK_SECRET } : undefined,
     redis: vars.IDC_REDIS_URL ? { url: vars.IDC_REDIS_URL, prefix: vars.IDC_REDIS_PREFIX } : undefined,
     storeKey: vars.IDC_STORE_KEY ?? derivedStoreKey(decryptionKey),
+    metrics: vars.IDC_METRICS_PORT === undefined ? undefined : { port: vars.IDC_METRICS_PORT, host: vars.IDC_METRICS_HOST },
+    log: { format: vars.IDC_LOG_FORMAT, level: vars.IDC_LOG_LEVEL },
   };
 }

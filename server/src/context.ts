@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { IdentityFeed, WebhookPublisher } from './identity-feed.ts';
 import type { CoreClient } from './core-client.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { FeedbackSender } from './session-feedback.ts';
 import type { SessionStore } from './store/session-store.ts';
 import type { Deadlines, Heartbeats } from './stream-timers.ts';
@@ -14,6 +15,8 @@ export interface Deps {
   store: SessionStore;
   core: CoreClient;
   logger: Logger;
+  /** Prometheus instruments (one registry per app unless shared): see metrics.ts. */
+  metrics: Metrics;
   /** Clock for result verification (exp/iat). */
   now: () => Date;
   /** Interval of the `: heartbeat` comment on session streams. */

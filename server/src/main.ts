@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { createApp, createDeps } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { consoleLogger } from './logger.ts';
+import { atLevel, consoleLogger, jsonLogger, type Logger } from './logger.ts';
+import { createMetrics, metricsApp } from './metrics.ts';
 import { serveApp, type RunningServer } from './serve.ts';
 import { redisLocation } from './store/store-from-config.ts';
 
@@ -19,9 +20,12 @@ const STOP_LIMIT_MS = 9_500;
 // Variables already in the environment win over the file.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// Until the configuration says which format: readable lines.
+let logger: Logger = consoleLogger;
+
 // A stray rejection (a bug, never input) is logged, by name only, instead of ending every chat.
 process.on('unhandledRejection', (reason) => {
-  consoleLogger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : typeof reason });
+  logger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : typeof reason });
 });
 
 let config: Config;
@@ -33,48 +37,61 @@ try {
   process.exit(1);
 }
 
+logger = config.log.format === 'json' ? jsonLogger({ level: config.log.level }) : atLevel(consoleLogger, config.log.level);
 const shutdown = new AbortController();
-const deps = createDeps(config, { shutdown: shutdown.signal });
-let running: RunningServer;
-try {
-  running = await serveApp(createApp(config, deps), { port: config.port, host: config.host });
-} catch (error) {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be used by this user' : 'is not an address of this machine';
-    console.error(`Cannot listen on ${config.host}:${config.port}: it ${why}. Set PORT (and HOST) to a free one.`);
-    process.exit(1);
+// Process metrics (event-loop delay, memory, GC) only when someone can read them.
+const metrics = createMetrics({ defaultMetrics: config.metrics !== undefined });
+const deps = createDeps(config, { shutdown: shutdown.signal, logger, metrics });
+
+/** Listens, or exits with one line naming the variables to change. */
+async function listen(what: string, app: Parameters<typeof serveApp>[0], port: number, host: string, variables: string): Promise<RunningServer> {
+  try {
+    return await serveApp(app, { port, host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be used by this user' : 'is not an address of this machine';
+      console.error(`Cannot listen${what} on ${host}:${port}: it ${why}. Set ${variables} to a free one.`);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
-console.log(`id-contact backend listening on ${running.url} (public URL ${config.publicUrl})`);
+
+const running = await listen('', createApp(config, deps), config.port, config.host, 'PORT (and HOST)');
+logger.info(`id-contact backend listening on ${running.url} (public URL ${config.publicUrl})`);
+// Metrics on a listener of their own (an inner address), never on the public one.
+const metricsServer = config.metrics
+  ? await listen(' for metrics', metricsApp(metrics), config.metrics.port, config.metrics.host, 'IDC_METRICS_PORT (and IDC_METRICS_HOST)')
+  : undefined;
+if (metricsServer) logger.info(`metrics at ${metricsServer.url}/metrics`);
 
 // An unreachable Redis at start-up does not stop the process: it keeps trying (the client
 // reconnects by itself), /readyz answers 503 meanwhile, and requests needing the store get 503.
 const redis = config.redis;
 if (redis) {
   deps.store.ping?.().then(
-    () => console.log(`store: Redis at ${redisLocation(redis.url)} (prefix ${redis.prefix})`),
+    () => logger.info(`store: Redis at ${redisLocation(redis.url)} (prefix ${redis.prefix})`),
     () =>
-      console.error(
+      logger.error(
         `Cannot reach Redis at IDC_REDIS_URL (${redisLocation(redis.url)}). Still trying; /readyz answers 503 until it answers.`,
       ),
   );
 } else {
-  console.log('store: in memory (one process; set IDC_REDIS_URL to run several instances)');
+  logger.info('store: in memory (one process; set IDC_REDIS_URL to run several instances)');
 }
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  consoleLogger.info('shutting down', { signal });
+  logger.info('shutting down', { signal });
   setTimeout(() => {
-    consoleLogger.error('shutdown took too long', { signal });
+    logger.error('shutdown took too long', { signal });
     process.exit(1);
   }, STOP_LIMIT_MS).unref();
   shutdown.abort();
-  await running.drain(DRAIN_MS);
+  await Promise.all([running.drain(DRAIN_MS), metricsServer?.close()]);
   await deps.webhooks?.close?.();
   await deps.store.close();
   process.exit(0);

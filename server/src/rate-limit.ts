@@ -51,6 +51,7 @@ export function sessionStartLimit({ config, deps }: AppContext, skip?: (c: Conte
     skip: skip ?? (() => false),
     handler: (c) => {
       deps.logger.warn('rate limited', { route: c.req.routePath });
+      deps.metrics.rateLimited.inc({ route: c.req.routePath });
       return errorResponse(c, 429, 'rate_limited', 'too many new sessions from this address; try again in a minute');
     },
   });

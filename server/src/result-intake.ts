@@ -56,10 +56,14 @@ export async function takeResult(context: AppContext, session: SessionRecord, to
   }
   await context.identities.resolved(session, verified.result);
   deps.logger.info('result accepted', { via, status: verified.result.status });
+  deps.metrics.resultsAccepted.inc({ via, status: verified.result.status });
   return { accepted: true };
 }
 
 function refuse(deps: AppContext['deps'], outcome: IntakeOutcome, via: string): IntakeOutcome {
-  if (!outcome.accepted) deps.logger.warn('result refused', { via, error: outcome.error });
+  if (!outcome.accepted) {
+    deps.logger.warn('result refused', { via, error: outcome.error });
+    deps.metrics.resultsRefused.inc({ via, error: outcome.error });
+  }
   return outcome;
 }

@@ -147,6 +147,7 @@ export function agentRoutes({ config, deps }: AppContext): Hono {
     stream.onAbort(finish);
     const stopWatchingStore = store.onUnavailable?.(finish);
     deps.shutdown.addEventListener('abort', finish);
+    deps.metrics.streamsOpen.inc({ kind: 'agent' });
     try {
       for (const record of await store.listIdentities(ticket.conversation)) {
         // A change that came while listing is newer than the list.
@@ -154,6 +155,7 @@ export function agentRoutes({ config, deps }: AppContext): Hono {
       }
       await finished;
     } finally {
+      deps.metrics.streamsOpen.dec({ kind: 'agent' });
       clearTimeout(ticketTimer);
       clearTimeout(lapseTimer);
       clearInterval(heartbeat);

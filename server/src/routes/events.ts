@@ -79,6 +79,8 @@ class SessionStream {
     const { deps, streams } = this.context;
     const { store } = deps;
     this.stream.onEnd = () => this.cleanUp();
+    deps.metrics.streamsOpen.inc({ kind: 'resident' });
+    this.cleanups.push(() => deps.metrics.streamsOpen.dec({ kind: 'resident' }));
     const finish = () => this.stream.end();
     this.cleanups.push(
       store.subscribe(this.id, (change) => {

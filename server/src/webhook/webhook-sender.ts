@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { MemoryWebhookOutbox } from './memory-outbox.ts';
 import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
 
@@ -39,6 +40,8 @@ export interface WebhookSenderOptions {
   /** `whsec_` + base64 of the key, as config.ts has checked it. */
   secret: string;
   logger: Logger;
+  /** Counts attempts by type and outcome (idc_webhook_deliveries_total). */
+  metrics?: Pick<Metrics, 'webhookDeliveries'>;
   outbox?: WebhookOutbox;
   timeoutMs?: number;
   retryDelaysMs?: readonly number[];
@@ -54,6 +57,7 @@ export class WebhookSender {
   private readonly url: string;
   private readonly signer: Webhook;
   private readonly logger: Logger;
+  private readonly metrics?: Pick<Metrics, 'webhookDeliveries'>;
   private readonly outbox: WebhookOutbox;
   private readonly timeoutMs: number;
   private readonly retryDelaysMs: readonly number[];
@@ -72,6 +76,7 @@ export class WebhookSender {
     this.url = options.url;
     this.signer = new Webhook(options.secret);
     this.logger = options.logger;
+    this.metrics = options.metrics;
     this.outbox = options.outbox ?? new MemoryWebhookOutbox();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
@@ -86,6 +91,7 @@ export class WebhookSender {
   send(type: WebhookEventType, data: object): void {
     if (this.closing.signal.aborted) {
       this.logger.warn('webhook not sent: sender closed', { type });
+      this.count(type, 'not_sent');
       return;
     }
     let body: string;
@@ -93,17 +99,26 @@ export class WebhookSender {
       body = JSON.stringify({ type, timestamp: new Date(this.now()).toISOString(), data });
     } catch {
       this.logger.error('webhook not sent: data is not JSON', { type });
+      this.count(type, 'not_sent');
       return;
     }
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > this.maxBodyBytes) {
       this.logger.warn('webhook not sent: body too large', { type, bytes });
+      this.count(type, 'not_sent');
       return;
     }
     const delivery: PendingWebhook = { id: newWebhookId(), type, body, attempts: 0, dueAt: this.now() };
     this.outbox.enqueue(delivery).then(
-      (kept) => (kept ? this.wake() : this.logger.warn('webhook not sent: outbox full', { type })),
-      () => this.logger.error('webhook not sent: outbox unavailable', { type }),
+      (kept) => {
+        if (kept) return this.wake();
+        this.logger.warn('webhook not sent: outbox full', { type });
+        this.count(type, 'not_sent');
+      },
+      () => {
+        this.logger.error('webhook not sent: outbox unavailable', { type });
+        this.count(type, 'not_sent');
+      },
     );
   }
 
@@ -161,7 +176,10 @@ export class WebhookSender {
 
   private async deliver(delivery: PendingWebhook): Promise<void> {
     const outcome = await this.attempt(delivery);
-    if (outcome.delivered) return this.outbox.done(delivery.id);
+    if (outcome.delivered) {
+      this.count(delivery.type, 'delivered');
+      return this.outbox.done(delivery.id);
+    }
     // Closing is not the receiver's fault: the attempt does not count, and the delivery stays due.
     if (this.closing.signal.aborted) return this.outbox.reschedule(delivery.id, delivery.attempts, this.now());
     const attempts = delivery.attempts + 1;
@@ -169,10 +187,16 @@ export class WebhookSender {
     if (delay === undefined) {
       await this.outbox.done(delivery.id);
       this.logger.warn('webhook delivery given up', { type: delivery.type, attempts });
+      this.count(delivery.type, 'given_up');
       return;
     }
     this.logger.info('webhook delivery failed, will retry', { type: delivery.type, attempt: attempts, reason: outcome.reason });
+    this.count(delivery.type, 'failed');
     await this.outbox.reschedule(delivery.id, attempts, this.now() + delay);
+  }
+
+  private count(type: string, outcome: 'delivered' | 'failed' | 'given_up' | 'not_sent'): void {
+    this.metrics?.webhookDeliveries.inc({ type, outcome });
   }
 
   private async attempt(delivery: PendingWebhook): Promise<AttemptOutcome> {
