@@ -88,8 +88,8 @@ describe('the built server (node dist/server/main.js)', () => {
     expect(source).not.toContain('tsx');
   });
 
-  it('serves /healthz and the widget bundle from dist/widget, and exits 0 on SIGTERM', async () => {
-    const server = startBuilt();
+  it('serves /healthz and the widget bundle from dist/widget, metrics on their own port, JSON logs; exits 0 on SIGTERM', async () => {
+    const server = startBuilt({ IDC_METRICS_PORT: '0' });
     const base = await server.url;
 
     const health = await fetch(`${base}/healthz`);
@@ -101,10 +101,18 @@ describe('the built server (node dist/server/main.js)', () => {
     expect(widget.headers.get('content-type')).toContain('text/javascript');
     expect(Buffer.from(await widget.arrayBuffer()).equals(readFileSync(WIDGET))).toBe(true);
 
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const metricsUrl = server.lines.map((line) => /metrics at (http:\/\/[^\s"]+)/.exec(line)?.[1]).find(Boolean);
+    const scraped = await fetch(metricsUrl!);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('idc_http_requests_total{method="GET",route="/widget.js",status="200"} 1');
+
     // Signals reach the server itself: the child is node running the bundle, nothing in between.
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.stderr()).toBe('');
+    const entries = server.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.filter((entry) => entry.msg === 'request').map((entry) => entry.route)).toEqual(['/healthz', '/widget.js', '/*']);
   });
 
   it('stops with a message naming the setting when the configuration is wrong', async () => {
