@@ -86,6 +86,14 @@ describe('the built server (node dist/server/main.js)', () => {
     const source = readFileSync(BUILT, 'utf8');
     expect(source).not.toMatch(/from\s+["'][^"']+\.ts["']/);
     expect(source).not.toContain('tsx');
+    // What it imports is in `dependencies`, so `npm prune --omit=dev` leaves all it needs.
+    const dependencies = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies);
+    const imported = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]!).filter((name) => !name.startsWith('node:'));
+    expect(imported.length).toBeGreaterThan(0);
+    for (const name of imported) {
+      const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
+      expect(dependencies, name).toContain(pkg);
+    }
   });
 
   it('serves /healthz and the widget bundle from dist/widget, metrics on their own port, JSON logs; exits 0 on SIGTERM', async () => {
