@@ -21,8 +21,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT_DIR = join(ROOT, 'dist/widget');
-const STAMP = join(OUT_DIR, '.inputs-sha256');
+const OUT_DIR = 'dist/widget';
+const STAMP = 'dist/widget/.inputs-sha256';
 const BUNDLES = ['id-contact-auth.js', 'id-contact-auth.iife.js', 'id-contact-agent.js', 'id-contact-agent.iife.js'];
 
 function filesUnder(dir: string): string[] {
@@ -31,42 +31,48 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-export function inputsHash(): string {
-  const files = [
-    ...filesUnder(join(ROOT, 'widget/src')),
-    join(ROOT, 'vite.config.ts'),
-    join(ROOT, 'package-lock.json'),
-    fileURLToPath(import.meta.url),
-  ]
+/** The hash of what the bundles are made of, in the repository at `root`. */
+export function inputsHash(root = ROOT): string {
+  const files = [...filesUnder(join(root, 'widget/src')), join(root, 'vite.config.ts'), join(root, 'package-lock.json')]
     .filter((file) => existsSync(file))
     .sort();
   const hash = createHash('sha256');
   for (const file of files) {
-    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
+  // A change to how the bundles are built here rebuilds them too.
+  hash.update('build-widget-if-changed.ts\0').update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest('hex');
 }
 
-export function isFresh(hash = inputsHash()): boolean {
-  if (!BUNDLES.every((file) => existsSync(join(OUT_DIR, file)))) return false;
-  return existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash;
+/** Every bundle is there, built from what is there now. */
+export function isFresh(root = ROOT): boolean {
+  if (!BUNDLES.every((file) => existsSync(join(root, OUT_DIR, file)))) return false;
+  const stamp = join(root, STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === inputsHash(root);
 }
 
-export async function buildWidget(): Promise<void> {
-  const hash = inputsHash();
+/** Both Vite builds, then the hash of their inputs beside them. */
+export async function buildWidget(root = ROOT): Promise<void> {
+  const hash = inputsHash(root);
   // Loaded only when needed: Vite takes longer to import than the whole check.
   const { build } = await import('vite');
-  const root = ROOT;
-  await build({ root, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-  await build({ root, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'agent' });
-  writeFileSync(STAMP, `${hash}\n`);
+  const configFile = join(root, 'vite.config.ts');
+  await build({ root, configFile, logLevel: 'warn' });
+  await build({ root, configFile, logLevel: 'warn', mode: 'agent' });
+  writeFileSync(join(root, STAMP), `${hash}\n`);
+}
+
+/** What `npm start` runs: builds when not fresh (or when forced); true when it built. */
+export async function buildWidgetIfChanged(root = ROOT, force = false): Promise<boolean> {
+  if (!force && isFresh(root)) return false;
+  await buildWidget(root);
+  return true;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const force = process.argv.includes('--force');
-  if (force || !isFresh()) {
-    const started = performance.now();
-    await buildWidget();
+  const started = performance.now();
+  if (await buildWidgetIfChanged(ROOT, process.argv.includes('--force'))) {
     console.log(`widget bundles built in ${Math.round(performance.now() - started)} ms (dist/widget)`);
   }
 }
