@@ -69,17 +69,6 @@ describe('GET /return/:session_id', () => {
     expect(page).toContain('var returnUrl = null;');
   });
 
-  it('shows the login window a page of ours, in the widget’s language, while the core is asked', async () => {
-    const response = await backend.app.request('/return?lang=en', { headers: { 'Accept-Language': 'nl' } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
-    const page = await response.text();
-    expect(page).toContain('<html lang="en">');
-    expect(page).toContain('Starting the login');
-    expect(page).not.toContain('<script');
-    expect(await (await backend.app.request('/return?lang=nl')).text()).toContain('Inloggen wordt gestart');
-  });
-
   it('takes a result from ?result= and attaches it after verification', async () => {
     const session = await seedSession(backend.store);
     const response = await backend.app.request(`/return/${session.id}?result=${await token()}`);

@@ -11,6 +11,15 @@ import { baseStyles } from './shared/styles.js';
 export const agentStyles = [
   baseStyles,
   css`
+    dl {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.25em 1em;
+      margin: 0;
+    }
+    dd {
+      overflow-wrap: anywhere;
+    }
     h2 {
       font-size: 1.125em;
       margin: 0 0 0.5em;

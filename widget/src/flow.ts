@@ -35,6 +35,15 @@ const VIAS: readonly string[] = ['popup', 'tab', 'redirect', 'chat'];
  * minute anyway; this spares it a request per keystroke of a chat.
  */
 export const ACTIVITY_INTERVAL_MS = 30_000;
+/**
+ * How long a closed login window may go without a result before the widget
+ * says it was closed: the return page closes the window itself right after a
+ * login, and the result comes over the stream a moment later.
+ */
+export const CLOSED_GRACE_MS = 3000;
+
+/** `mode="auto"`: leave the page on phones (a popup is a new tab there, and the app switch loses it), else a popup. */
+export const prefersRedirect = (): boolean => matchMedia('(pointer: coarse), (max-width: 599.98px)').matches;
 
 /**
  * Closes a login window once its navigation to the login page has committed.
@@ -44,15 +53,19 @@ export const ACTIVITY_INTERVAL_MS = 30_000;
  * login page commits (its location is readable); after that reading it throws.
  */
 function closeWhenSettled(popup: Window, waitedMs = 0): void {
-  let pending: boolean;
-  try {
-    pending = popup.location.href === 'about:blank';
-  } catch {
-    pending = false; // cross-origin now: the login page has committed
-  }
-  if (pending && !popup.closed && waitedMs < 5000) setTimeout(() => closeWhenSettled(popup, waitedMs + 100), 100);
+  if (pending(popup) && !popup.closed && waitedMs < 5000) setTimeout(() => closeWhenSettled(popup, waitedMs + 100), 100);
   else popup.close();
 }
+
+/** Whether the window still shows about:blank with its first navigation pending. */
+function pending(popup: Window): boolean {
+  try {
+    return popup.location.href === 'about:blank';
+  } catch {
+    return false; // cross-origin now: a page has committed
+  }
+}
+
 
 /** The ticket goes in the body only when there is one: a site without tickets sends what it always did. */
 function withTicket(ticket: string | undefined): { ticket?: string } {
@@ -63,6 +76,10 @@ export interface FlowConfig {
   readonly backend: string;
   readonly purpose: string;
   readonly mode: 'popup' | 'redirect';
+  /** The widget's language, for the return page. */
+  readonly lang?: string;
+  /** What the login window says while the core is asked (instead of a blank page). */
+  startingText?(method: AuthMethod): string;
   /** The site's guest ticket, when it binds logins to its conversations. */
   readonly ticket?: string;
 }
@@ -124,6 +141,7 @@ export class AuthFlow {
   /** Between start and stop: only then may a stream be open. */
   private active = false;
   private lastActivity = -Infinity;
+  private windowTimer?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly config: FlowConfig,
@@ -155,8 +173,9 @@ export class AuthFlow {
       else if (stored && 'signedIn' in stored) this.machine.send({ type: 'restore', session: stored.session });
       else if (stored) this.machine.send({ type: 'resume', ...stored });
       else this.machine.send({ type: 'load' });
-    } else if ((state === 'waiting' || state === 'reconnecting') && ctx.session) {
+    } else if ((state === 'waiting' || state === 'reconnecting' || state === 'closed') && ctx.session) {
       this.watch(ctx.session);
+      if (this.popup) this.watchWindow();
     } else if (state === 'loading') {
       this.machine.send({ type: 'load' });
     } else if (state === 'starting') {
@@ -167,28 +186,35 @@ export class AuthFlow {
   /** Stops all network activity; `start` takes up where it left off. */
   stop(): void {
     this.active = false;
+    clearInterval(this.windowTimer);
     this.attempt++; // a session still being created is abandoned, its window closed
     this.loading?.abort();
     this.stopWatching();
   }
 
+  /** Starts a login with `method`: from the chooser, or again after a failed or expired one. */
   choose(method: AuthMethod): void {
-    if (this.state !== 'choosing') return;
+    const { backend, lang, mode } = this.config;
+    if (!['choosing', 'failed', 'expired'].includes(this.state)) return;
     this.windowName = `${WINDOW_NAME}-${++windowCount}`;
     // Open the window now, inside the click: after an await browsers block it.
-    const popup = this.config.mode === 'popup' ? this.seams.openWindow('about:blank', this.windowName) : null;
+    // It stays about:blank (a page of another origin would be a navigation
+    // that the one to the login page races), but says what is going on.
+    const popup = mode === 'popup' ? this.seams.openWindow('about:blank', this.windowName) : null;
+    if (popup) this.fillWindow(popup, method);
     const attempt = ++this.attempt;
     this.machine.send({ type: 'choose', method });
-    createSession(this.config.backend, {
+    createSession(backend, {
       purpose: this.config.purpose,
       auth_method: method.tag,
       return_url: this.seams.returnUrl(),
+      ...(lang ? { lang } : {}),
       ...withTicket(this.config.ticket),
     }).then(
       (session) => {
         if (attempt !== this.attempt || this.state !== 'starting') {
           popup?.close();
-        } else if (this.config.mode === 'redirect') {
+        } else if (mode === 'redirect') {
           this.redirect(session);
         } else if (!popup || popup.closed) {
           this.machine.send({ type: 'blocked', session });
@@ -196,6 +222,7 @@ export class AuthFlow {
           popup.location.href = session.client_url;
           this.popup = popup;
           this.begin(session, 'popup');
+          this.watchWindow();
         }
       },
       (e: unknown) => {
@@ -203,6 +230,18 @@ export class AuthFlow {
         if (attempt === this.attempt) this.fail(e);
       },
     );
+  }
+
+  private fillWindow(popup: Window, method: AuthMethod): void {
+    try {
+      const doc = popup.document;
+      doc.documentElement.lang = this.config.lang ?? '';
+      doc.title = method.name;
+      doc.body.style.cssText = 'font:1.25em system-ui,sans-serif;padding:2em;text-align:center';
+      doc.body.textContent = this.config.startingText?.(method) ?? '';
+    } catch {
+      // not ours to write to (an embedding that opens windows elsewhere): it stays blank
+    }
   }
 
   /** The user opened the login page through the fallback link. */
@@ -219,7 +258,31 @@ export class AuthFlow {
 
   reopen(): void {
     const { session } = this.ctx;
-    if (hasLoginPage(session)) this.popup = this.seams.openWindow(session.client_url, this.windowName) ?? this.popup;
+    const popup = hasLoginPage(session) && this.seams.openWindow(session.client_url, this.windowName);
+    if (!popup) return;
+    this.popup = popup;
+    this.machine.send({ type: 'reopened' });
+    this.watchWindow();
+  }
+
+  /**
+   * Watches the login window while the widget waits: once it is closed and
+   * no result came within CLOSED_GRACE_MS, the widget says so.
+   */
+  private watchWindow(): void {
+    clearInterval(this.windowTimer);
+    let closedAt = 0;
+    const timer = (this.windowTimer = setInterval(() => {
+      const waiting = this.state === 'waiting' || this.state === 'reconnecting';
+      if (!waiting || !this.popup) clearInterval(timer);
+      else if (!this.popup.closed) closedAt = 0;
+      else if (!closedAt) closedAt = Date.now();
+      else if (Date.now() - closedAt >= CLOSED_GRACE_MS) {
+        clearInterval(timer);
+        this.popup = null;
+        this.machine.send({ type: 'closed' });
+      }
+    }, 250));
   }
 
   cancel(): void {

@@ -6,12 +6,12 @@
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { AuthFlow } from './flow.js';
+import { AuthFlow, prefersRedirect } from './flow.js';
 import { format, labelFor, stringsFor, type Labels, type StringOverrides, type Strings } from './i18n.js';
 import { IdContactElement } from './shared/element.js';
 import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
-import type { Attributes } from './wire.js';
+import type { Attributes, AuthMethod } from './wire.js';
 
 export type { StateName } from './state.js';
 export type { StringOverrides, Strings, Lang } from './i18n.js';
@@ -43,6 +43,9 @@ const BUSY: ReadonlySet<StateName> = new Set([
   'reconnecting',
 ]);
 
+/** Errors only the site can fix: nothing for the resident to retry. */
+const SITE_ERRORS: ReadonlySet<string> = new Set(['unknown_purpose']);
+
 /** Errors of the chat link: nothing to retry, the way on is a new login. */
 const LINK_ERRORS: Record<string, keyof Strings> = { unknown_reference: 'linkUsed', bad_result: 'errorResult' };
 
@@ -65,8 +68,8 @@ export class IdContactAuth extends IdContactElement {
 
   /** The purpose (core's name for the subject of the conversation). Required. */
   declare purpose: string;
-  /** `popup` (default) or `redirect`. */
-  declare mode: 'popup' | 'redirect';
+  /** `auto` (default: redirect on phones, else popup), `popup` or `redirect`. */
+  declare mode: 'auto' | 'popup' | 'redirect';
   /**
    * A guest ticket from the site's own server: binds the login to the site's
    * conversation, so the employee there sees it. Sent on start and attach;
@@ -81,7 +84,7 @@ export class IdContactAuth extends IdContactElement {
   constructor() {
     super();
     this.purpose = '';
-    this.mode = 'popup';
+    this.mode = 'auto';
   }
 
   /** The current state's name. */
@@ -127,8 +130,13 @@ export class IdContactAuth extends IdContactElement {
       purpose: this.purpose,
       // read at each choice, so switching mode or ticket needs no restart
       get mode() {
-        return host.mode === 'redirect' ? ('redirect' as const) : ('popup' as const);
+        const { mode } = host;
+        return mode === 'redirect' || (mode !== 'popup' && prefersRedirect()) ? ('redirect' as const) : ('popup' as const);
       },
+      get lang() {
+        return host.locale;
+      },
+      startingText: (method: AuthMethod) => format(stringsFor(host.locale, host.strings).text.starting, { method: method.name }),
       get ticket() {
         return host.ticket || undefined;
       },
@@ -149,10 +157,16 @@ export class IdContactAuth extends IdContactElement {
     if (state === 'success') this.emit('id-contact-authenticated', { sessionId, attributes: { ...ctx.attributes } });
     if (state === 'failed') this.emit('id-contact-failed', { sessionId });
     if (state === 'error') this.emit('id-contact-error', { message: ctx.error?.message ?? '' });
+    // For the site's developer: the resident cannot fix these.
+    if (state === 'empty' || SITE_ERRORS.has(ctx.error?.code ?? '')) {
+      console.warn(`<id-contact-auth>: ${state === 'empty' ? 'no login methods for' : 'the core does not know'} purpose "${this.purpose}"`);
+    }
   }
 
   protected override focusFallback(): HTMLElement | null {
     const root = this.shadowRoot!;
+    // After a login, not on Logout: one stray Enter must not log the resident out.
+    if (this.state === 'success' || this.state === 'signedIn') return root.querySelector<HTMLElement>('.status');
     return root.querySelector<HTMLElement>('.box button, .box a') ?? root.querySelector<HTMLElement>('.status');
   }
 
@@ -162,10 +176,16 @@ export class IdContactAuth extends IdContactElement {
     const ctx = this.flow?.ctx ?? { methods: [] };
     return html`<div part="container" class="box" data-state=${state}>
       <p part="status" class="status ${BUSY.has(state) ? 'busy' : ''}" role="status" tabindex="-1">
-        ${this.statusText(state, ctx, text)}
+        ${this.statusText(state, ctx, text)}${state === 'success' ? this.details(ctx, text, labels) : nothing}
       </p>
       ${this.body(state, ctx, text, labels)}
     </div>`;
+  }
+
+  /** The details, read out with the headline (the list itself is not in the live region). */
+  private details(ctx: Context, text: Strings, labels: Labels) {
+    const list = Object.entries(ctx.attributes ?? {}).map(([tag, value]) => `${labelFor(labels, tag)}: ${value}. `);
+    return html`<span class="sr"> ${text.attributes}: ${list}${this.ticket ? text.shared : ''}</span>`;
   }
 
   private statusText(state: StateName, ctx: Context, text: Strings): string {
@@ -202,10 +222,14 @@ export class IdContactAuth extends IdContactElement {
     const login = button(text.login, () => flow.retry(), true);
     const actions = (...items: unknown[]) => html`<div part="actions" class="actions">${items}</div>`;
     const logout = actions(button(text.logout, () => flow.logout()));
+    const other = button(text.otherMethod, () => flow.retry(), !ctx.method);
+    // The same method first, then another.
+    const again = actions(ctx.method ? button(text.retry, () => flow.choose(ctx.method!), true) : nothing, other);
+    const contact = html`<p part="contact">${text.contact}</p>`;
 
     switch (state) {
       case 'choosing':
-        return html`<ul part="methods" aria-label=${text.methods}>
+        return html`${text.intro ? html`<p part="intro">${text.intro}</p>` : nothing}<ul part="methods" aria-label=${text.methods}>
           ${ctx.methods.map(
             (m) =>
               html`<li>
@@ -216,16 +240,20 @@ export class IdContactAuth extends IdContactElement {
               </li>`,
           )}
         </ul>`;
-      case 'error':
-        return actions(ctx.error && Object.hasOwn(LINK_ERRORS, ctx.error.code) ? login : retry);
-      case 'loading':
+      case 'error': {
+        const code = ctx.error?.code ?? '';
+        if (SITE_ERRORS.has(code)) return contact;
+        return html`${actions(Object.hasOwn(LINK_ERRORS, code) ? login : retry)}${contact}`;
+      }
       case 'empty':
+        return contact;
       case 'failed':
-        return actions(retry);
+      case 'expired':
+        return again;
+      case 'closed':
+        return actions(button(text.reopen, () => flow.reopen(), true), button(text.otherMethod, () => flow.cancel()));
       case 'loggedOut':
         return actions(login);
-      case 'expired':
-        return actions(button(text.startOver, () => flow.retry(), true));
       case 'starting':
       case 'reconnecting':
         return actions(cancel);
@@ -250,7 +278,7 @@ export class IdContactAuth extends IdContactElement {
                   <dd part="attribute-value">${value}</dd>`,
             )}
           </dl>
-          ${ctx.logout ? logout : nothing}`;
+          ${this.ticket ? html`<p part="shared">${text.shared}</p>` : nothing} ${ctx.logout ? logout : nothing}`;
       case 'signedIn':
         // After a reload: the attributes were shown before and are not kept in the browser.
         return logout;

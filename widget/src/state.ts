@@ -34,6 +34,9 @@ export type Input =
   | { type: 'failed' }
   | { type: 'expired' }
   | { type: 'cancel' }
+  /** The login window was closed and no result came. */
+  | { type: 'closed' }
+  | { type: 'reopened' }
   | { type: 'logout'; sessionId: string }
   /** After a reload: a login that kept a session at the auth plugin; its attributes are not kept. */
   | { type: 'restore'; session: AttachedSession }
@@ -54,12 +57,15 @@ export const TABLE = {
   starting: { started: 'waiting', blocked: 'blocked', redirect: 'redirecting', fail: 'error', cancel: 'choosing' },
   blocked: { started: 'waiting', redirect: 'redirecting', cancel: 'choosing' },
   redirecting: { fail: 'error' },
-  waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
-  reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
+  waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing', closed: 'closed' },
+  reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing', closed: 'closed' },
+  // The stream stays open: a result that still comes is shown.
+  closed: { reopened: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
   success: { logout: 'loggedOut' },
   signedIn: { logout: 'loggedOut', gone: 'loading' },
-  failed: { load: 'loading' },
-  expired: { load: 'loading' },
+  // `choose`: try again with the same method.
+  failed: { load: 'loading', choose: 'starting' },
+  expired: { load: 'loading', choose: 'starting' },
   loggedOut: { load: 'loading' },
 } as const satisfies Record<string, Partial<Record<InputType, string>>>;
 

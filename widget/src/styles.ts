@@ -5,6 +5,10 @@
 import { css } from 'lit';
 import { baseStyles } from './shared/styles.js';
 
+// The details (dl): label beside value where there is room, above it where
+// there is not (a container query); values wrap between words, and split a
+// word only when it cannot fit at all. Method icons sit on a light tile, so
+// dark icons stay visible in dark mode.
 export const styles = [
   baseStyles,
   css`
@@ -28,6 +32,23 @@ export const styles = [
     a {
       color: var(--_accent);
     }
+    dl {
+      container-type: inline-size;
+      display: grid;
+      grid-template-columns: fit-content(40%) minmax(0, 1fr);
+      gap: 0.25em 1em;
+      margin: 0;
+      overflow-wrap: break-word;
+    }
+    @container (width<24em) {
+      dt,
+      dd {
+        grid-column: 1/-1;
+      }
+      dd+dt {
+        margin-top: 0.5em;
+      }
+    }
     [part~='method'] {
       display: flex;
       align-items: center;
@@ -38,10 +59,24 @@ export const styles = [
     img {
       width: 2em;
       height: 2em;
+      padding: 0.25em;
       object-fit: contain;
+      background: #fff;
+      border-radius: 4px;
     }
-    dl + .actions {
+    dl + * {
       margin-top: 1em;
+    }
+    [part='contact'] {
+      margin: 0.75em 0 0;
+    }
+    .sr {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
   `,
 ];

@@ -24,7 +24,7 @@ export async function fetchOptions(backend: string, purpose: string, signal?: Ab
 
 export async function createSession(
   backend: string,
-  body: { purpose: string; auth_method: string; return_url?: string; ticket?: string },
+  body: { purpose: string; auth_method: string; return_url?: string; lang?: string; ticket?: string },
 ): Promise<Session> {
   const session = await request(endpoint(backend, 'sessions'), {
     method: 'POST',

@@ -8,10 +8,12 @@ import type { IdContactAuth } from '../src/id-contact-auth.js';
 import {
   button,
   cleanUp,
+  closePopups,
   coreMode,
   login,
   methodButton,
   mount,
+  openPages,
   part,
   press,
   stack,
@@ -109,6 +111,21 @@ describe('axe finds no violation', () => {
         await audit(el);
       });
 
+      it('closed', async () => {
+        const { el } = await mount();
+        await waitForState(el, 'choosing');
+        await press(methodButton(el, 'irma'));
+        await waitForState(el, 'waiting');
+        const { plugin } = await stack();
+        // The window shows our page until the login page commits; close it after that, as a resident would.
+        for (let i = 0; i < 100 && !(await openPages()).some((url) => url.startsWith(`${plugin}/login/`)); i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await closePopups();
+        await waitForState(el, 'closed', 5000);
+        await audit(el);
+      });
+
       it('reconnecting', async () => {
         plantBrokenSession((await stack()).backend);
         const { el } = await mount();
@@ -178,6 +195,19 @@ describe('keyboard only', () => {
     await login('succes');
     await waitForState(el, 'success');
     expect(focused(el)).to.equal(part(el, 'status'));
+  });
+
+  it('after a login with a session, focus is on the status, not on Logout: a stray Enter does not log out', async () => {
+    const { el } = await mount({ purpose: 'chat_with_us' });
+    await waitForState(el, 'choosing');
+    await press(methodButton(el, 'irma_session'));
+    await waitForState(el, 'waiting');
+    await login('succes');
+    await waitForState(el, 'success');
+    expect(button(el, 'Uitloggen')).to.exist;
+    expect(focused(el)).to.equal(part(el, 'status'));
+    await sendKeys({ press: 'Enter' });
+    expect(el.state).to.equal('success');
   });
 
   it('does not take focus from the page when it did not have it', async () => {

@@ -45,7 +45,7 @@ describe('chat link (core-initiated session)', () => {
     // Gone from the address bar before anything else happened.
     expect(location.search).not.to.contain(REFERENCE);
     await waitForState(el, 'waiting');
-    expect(statusText(el)).to.equal('Het resultaat van uw inlog wordt opgehaald…');
+    expect(statusText(el)).to.equal('We kijken of u bent ingelogd…');
     // Kept for a reload: the session, never the spent reference.
     const stored = storedSessions();
     expect(stored).to.have.length(1);
@@ -66,7 +66,7 @@ describe('chat link (core-initiated session)', () => {
     land(chatUrl);
     const { el } = await mount({ lang: 'en' });
     await waitForState(el, 'success');
-    expect(statusText(el)).to.equal('Your identity is verified.');
+    expect(statusText(el)).to.equal('You are logged in.');
     expect(values(el)).to.deep.equal(['Sanne de Vries', 'sanne@example.nl']);
   });
 
@@ -95,7 +95,7 @@ describe('chat link (core-initiated session)', () => {
     land(chatUrl); // history, a shared link, someone else
     const { el } = await mount();
     await waitForState(el, 'error');
-    expect(statusText(el)).to.equal('Deze link is al gebruikt of is verlopen.');
+    expect(statusText(el)).to.equal('Deze link is al gebruikt of is verlopen. Log opnieuw in.');
     expect(el.shadowRoot!.querySelector('dl')).to.equal(null);
     button(el, 'Opnieuw inloggen').click();
     await waitForState(el, 'choosing');
@@ -107,7 +107,7 @@ describe('chat link (core-initiated session)', () => {
     land(`${chatUrl}&result=${await resultToken('forged')}`);
     const { el } = await mount({ backend: resultBackend, lang: 'en' });
     await waitForState(el, 'error');
-    expect(statusText(el)).to.equal('Your login result could not be verified.');
+    expect(statusText(el)).to.equal('We could not check your login. Please log in again.');
     expect(el.shadowRoot!.textContent).not.to.contain('Mallory');
     expect(new URLSearchParams(location.search).has('result')).to.equal(false);
     button(el, 'Log in again').click();

@@ -8,6 +8,7 @@ import type { IdContactAuth } from '../src/id-contact-auth.js';
 import {
   button,
   cleanUp,
+  closePopups,
   coreMode,
   dropConnections,
   login,
@@ -40,6 +41,31 @@ async function startPopupLogin(el: IdContactAuth) {
   await waitForState(el, 'waiting');
 }
 
+/** Waits until a window shows a page whose URL starts with `prefix`. */
+async function pageOpen(prefix: string) {
+  const deadline = Date.now() + 5000;
+  while (!(await openPages()).some((url) => url.startsWith(prefix)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(await openPages()).to.satisfy((urls: string[]) => urls.some((url) => url.startsWith(prefix)), prefix);
+}
+
+/** Waits until the login window shows the auth plugin's page (it shows ours until then). */
+const loginPageOpen = async () => pageOpen(`${(await stack()).plugin}/login/`);
+
+/** The console warnings while `run` runs. */
+async function captureWarnings(run: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    await run();
+  } finally {
+    console.warn = original;
+  }
+  return warnings;
+}
+
 describe('flow against the real backend', () => {
   afterEach(cleanUp);
 
@@ -54,6 +80,10 @@ describe('flow against the real backend', () => {
     expect(icon.alt).to.equal('');
     expect(states).to.deep.equal(['loading', 'choosing']);
     expect(statusText(el)).to.equal('Kies hoe u wilt inloggen.');
+    // Before the choice: what is shared, and with whom.
+    expect(part(el, 'intro').textContent).to.equal(
+      'Na het inloggen ziet de medewerker van de gemeente de gegevens die nodig zijn voor uw vraag.',
+    );
   });
 
   it('logs in through a popup and shows the verified attributes', async () => {
@@ -62,11 +92,14 @@ describe('flow against the real backend', () => {
     await startPopupLogin(el);
     expect(statusText(el)).to.equal('Rond het inloggen af in het andere venster.');
     const { plugin, backend } = await stack();
-    expect((await openPages()).some((url) => url.startsWith(`${plugin}/login/`))).to.equal(true);
+    await loginPageOpen();
 
     await login('succes');
     await waitForState(el, 'success');
-    expect(statusText(el)).to.equal('Uw identiteit is geverifieerd.');
+    expect(statusText(el)).to.equal('U bent ingelogd.');
+    // Screen readers hear the details with the headline, not only the headline.
+    const announced = part(el, 'status').textContent!.replace(/\s+/g, ' ');
+    expect(announced).to.contain('BSN: 999993653.').and.contain('Volledige naam: Sanne de Vries.');
     const labels = parts(el, 'attribute-label').map((dt) => dt.textContent);
     const values = parts(el, 'attribute-value').map((dd) => dd.textContent);
     expect(labels).to.deep.equal(['BSN', 'Volledige naam', 'E-mailadres', 'shoe_size', 'remark']);
@@ -92,25 +125,87 @@ describe('flow against the real backend', () => {
     expect((window as { __idcPwned?: number }).__idcPwned).to.equal(undefined);
   });
 
-  it('says so when the login failed, and tries again', async () => {
+  it('says so when the login failed: try again with the same method first, another one second', async () => {
     const { el } = await mount();
     const failed = nextEvent<{ sessionId: string }>(el, 'id-contact-failed');
     await startPopupLogin(el);
     await login('failed');
     await waitForState(el, 'failed');
-    expect(statusText(el)).to.equal('Inloggen is niet gelukt.');
+    expect(statusText(el)).to.equal('Inloggen is niet gelukt. Probeer het opnieuw, of kies een andere manier om in te loggen.');
     expect((await failed).detail.sessionId).to.be.a('string').and.not.equal('');
-    button(el, 'Opnieuw proberen').click();
-    await waitForState(el, 'choosing');
+    expect(parts(el, 'button').map((b) => b.textContent!.trim())).to.deep.equal(['Opnieuw proberen', 'Andere manier kiezen']);
+    await press(button(el, 'Opnieuw proberen'));
+    await waitForState(el, 'waiting');
+    await login('succes');
+    await waitForState(el, 'success');
   });
 
-  it('says so when the session expired, and starts over', async () => {
+  it('says so when the session expired; another method goes to the chooser', async () => {
     const { el } = await mount({ backend: (await stack()).shortBackend });
     await startPopupLogin(el);
     await waitForState(el, 'expired', 6000);
-    expect(statusText(el)).to.equal('De inlogsessie is verlopen.');
-    button(el, 'Opnieuw beginnen').click();
+    expect(statusText(el)).to.equal('Het inloggen duurde te lang. Probeer het opnieuw.');
+    expect(parts(el, 'button').map((b) => b.textContent!.trim())).to.deep.equal(['Opnieuw proberen', 'Andere manier kiezen']);
+    button(el, 'Andere manier kiezen').click();
     await waitForState(el, 'choosing');
+  });
+
+  it('says what is going on, in the widget’s language, in the login window while the core is asked', async () => {
+    let opened: Window | null = null;
+    const open = window.open.bind(window);
+    window.open = (...args: Parameters<typeof window.open>) => (opened = open(...args));
+    try {
+      const { el } = await mount({ lang: 'en' });
+      await waitForState(el, 'choosing');
+      await coreMode('hang');
+      await press(methodButton(el, 'irma'));
+      await waitForState(el, 'starting');
+      const doc = (opened as Window | null)!.document;
+      expect(doc.documentElement.lang).to.equal('en');
+      expect(doc.body.textContent).to.equal('Starting the login with Yivi…');
+      await coreMode('up');
+      await waitForState(el, 'waiting');
+      await loginPageOpen();
+    } finally {
+      window.open = open;
+    }
+  });
+
+  describe('a closed login window', () => {
+    it('says so within 5 s, and opens the login window again', async () => {
+      const { el } = await mount();
+      await startPopupLogin(el);
+      await loginPageOpen();
+      const closedAt = Date.now();
+      await closePopups(); // as the resident would, before logging in
+      await waitForState(el, 'closed', 5000);
+      expect(Date.now() - closedAt).to.be.below(5000);
+      expect(statusText(el)).to.equal('Het inlogvenster is gesloten. U bent niet ingelogd.');
+      expect(parts(el, 'button').map((b) => b.textContent!.trim())).to.deep.equal(['Inlogvenster opnieuw openen', 'Andere manier kiezen']);
+      await press(button(el, 'Inlogvenster opnieuw openen'));
+      await waitForState(el, 'waiting');
+      await login('succes');
+      await waitForState(el, 'success');
+    });
+
+    it('is not "closed" when the return page closed it after a login', async () => {
+      const { el, states } = await mount();
+      await startPopupLogin(el);
+      await login('succes');
+      await waitForState(el, 'success');
+      await new Promise((r) => setTimeout(r, 3500));
+      expect(states).not.to.include('closed');
+    });
+
+    it('another method goes back to the chooser', async () => {
+      const { el } = await mount();
+      await startPopupLogin(el);
+      await loginPageOpen();
+      await closePopups();
+      await waitForState(el, 'closed', 5000);
+      button(el, 'Andere manier kiezen').click();
+      await waitForState(el, 'choosing');
+    });
   });
 
   it('cancel closes the popup and returns to the chooser', async () => {
@@ -159,31 +254,55 @@ describe('flow against the real backend', () => {
       );
       const { el } = await mount();
       await waitForState(el, 'error');
-      expect(statusText(el)).to.equal('Er ging iets mis bij de inlogdienst.');
+      expect(statusText(el)).to.equal('Er ging iets mis bij het inloggen. Probeer het later opnieuw.');
+      expect(part(el, 'contact').textContent).to.equal('Lukt het niet? Neem dan contact op met de gemeente.');
       expect((await errored).detail.message).to.be.a('string').and.not.equal('');
       await coreMode('up');
       button(el, 'Opnieuw proberen').click();
       await waitForState(el, 'choosing');
     });
 
-    it('unknown purpose', async () => {
+    it('unknown purpose: no retry for the resident, a contact line, and a warning for the site’s developer', async () => {
+      const warnings = await captureWarnings(async () => {
+        const { el } = await mount({ purpose: 'no_such_purpose' });
+        await waitForState(el, 'error');
+        expect(statusText(el)).to.equal('U kunt hier nu niet inloggen.');
+        expect(parts(el, 'button')).to.deep.equal([]);
+        expect(part(el, 'contact').textContent).to.equal('Lukt het niet? Neem dan contact op met de gemeente.');
+      });
+      expect(warnings).to.deep.equal(['<id-contact-auth>: the core does not know purpose "no_such_purpose"']);
+    });
+
+    it('the site’s contact line replaces the default', async () => {
       const { el } = await mount({ purpose: 'no_such_purpose' });
+      el.strings = { nl: { contact: 'Bel 14 020 op werkdagen.' } };
       await waitForState(el, 'error');
-      expect(statusText(el)).to.equal('De inlogdienst kent dit onderwerp niet.');
+      expect(part(el, 'contact').textContent).to.equal('Bel 14 020 op werkdagen.');
     });
 
     it('unreachable backend', async () => {
       const { el } = await mount({ backend: 'http://127.0.0.1:9' });
       await waitForState(el, 'error');
-      expect(statusText(el)).to.equal('De inlogdienst is niet bereikbaar.');
+      expect(statusText(el)).to.equal('De inlogdienst is niet bereikbaar. Probeer het later opnieuw.');
+      expect(button(el, 'Opnieuw proberen')).to.exist;
     });
 
-    it('no methods for the purpose: the empty state offers a retry', async () => {
-      const { el } = await mount({ purpose: 'no_methods' });
-      await waitForState(el, 'empty');
-      expect(statusText(el)).to.equal('Er zijn hier geen inlogmethoden beschikbaar.');
-      button(el, 'Opnieuw proberen').click();
-      await waitForState(el, 'empty');
+    it('no methods for the purpose: no retry, and a warning for the site’s developer', async () => {
+      const warnings = await captureWarnings(async () => {
+        const { el } = await mount({ purpose: 'no_methods' });
+        await waitForState(el, 'empty');
+        expect(statusText(el)).to.equal('U kunt hier nu niet inloggen.');
+        expect(parts(el, 'button')).to.deep.equal([]);
+      });
+      expect(warnings).to.deep.equal(['<id-contact-auth>: no login methods for purpose "no_methods"']);
+    });
+
+    it('no retry while loading', async () => {
+      await coreMode('hang');
+      const { el } = await mount();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(el.state).to.equal('loading');
+      expect(el.shadowRoot!.querySelectorAll('button').length).to.equal(0);
     });
 
     it('the core refusing the start closes the popup and shows an error', async () => {

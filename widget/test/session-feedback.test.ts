@@ -303,7 +303,7 @@ describe('login sessions (session_url)', () => {
         try {
           const { el } = await reload();
           expect(el.state).to.equal('restoring');
-          expect(statusText(el)).to.equal('Uw inlog wordt gecontroleerd…');
+          expect(statusText(el)).to.equal('We kijken of u nog bent ingelogd…');
           await expect(el).to.be.accessible();
           release();
           await waitForState(el, 'signedIn');

@@ -17,10 +17,12 @@ describe('state table', () => {
     }
   });
 
-  it('final states accept no session input: only starting over, or logging out', () => {
+  it('final states accept no session input: only starting over (the chooser or the same method), or logging out', () => {
     for (const state of FINAL) {
-      expect(Object.keys(TABLE[state]).filter((input) => input !== 'load' && input !== 'logout')).to.deep.equal([]);
+      expect(Object.keys(TABLE[state]).filter((input) => !['load', 'logout', 'choose'].includes(input))).to.deep.equal([]);
     }
+    expect(next('failed', 'choose')).to.equal('starting');
+    expect(next('success', 'choose')).to.equal(undefined);
     expect(next('success', 'logout')).to.equal('loggedOut');
     expect(next('loggedOut', 'load')).to.equal('loading');
   });

@@ -18,8 +18,8 @@ describe('theming', () => {
       --id-contact-font: 20px serif;
     }`;
     document.head.append(style);
-    const { el } = await mount({ purpose: 'no_methods' });
-    await waitForState(el, 'empty');
+    const { el } = await mount({ backend: 'http://127.0.0.1:9' });
+    await waitForState(el, 'error');
     const retry = getComputedStyle(button(el, 'Opnieuw proberen'));
     expect(retry.backgroundColor).to.equal('rgb(1, 2, 3)');
     expect(retry.borderTopLeftRadius).to.equal('0px');

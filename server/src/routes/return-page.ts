@@ -27,8 +27,6 @@ const TEXT = {
     closing: 'U kunt dit venster sluiten.',
     refused: 'We konden niet controleren of u bent ingelogd. Ga terug naar het gesprek en probeer het opnieuw.',
     unknown: 'Deze inlogpagina bestaat niet (meer). Ga terug naar het gesprek en log opnieuw in.',
-    startingTitle: 'Inloggen',
-    starting: 'Inloggen wordt gestart. Een moment geduld…',
   },
   en: {
     title: 'Login complete',
@@ -40,8 +38,6 @@ const TEXT = {
     closing: 'You can close this window.',
     refused: 'We could not check your login. Go back to the conversation and try again.',
     unknown: 'This login page does not exist (any more). Go back to the conversation and log in again.',
-    startingTitle: 'Log in',
-    starting: 'Starting the login. One moment, please…',
   },
 };
 
@@ -72,25 +68,7 @@ function scriptJson(value: unknown): string {
 
 export function returnPageRoutes(context: AppContext): Hono {
   const { deps } = context;
-  // The login window, while the widget waits for the core's client_url (instead of a blank about:blank).
-  return new Hono().get('/', (c) => {
-    const lang = language(c);
-    const text = TEXT[lang];
-    return c.html(
-      html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${text.startingTitle}</title>
-${STYLE}
-</head>
-<body><main><p role="status">${text.starting}</p></main></body>
-</html>`,
-      200,
-      { ...HEADERS, 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" },
-    );
-  }).get('/:session_id', async (c) => {
+  return new Hono().get('/:session_id', async (c) => {
     const lang = language(c);
     const text = TEXT[lang];
     const session = await deps.store.get(c.req.param('session_id'));

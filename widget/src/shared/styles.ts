@@ -102,18 +102,11 @@ export const baseStyles = css`
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
-  dl {
-    display: grid;
-    grid-template-columns: max-content 1fr;
-    gap: 0.25em 1em;
-    margin: 0;
-  }
   dt {
     font-weight: 600;
   }
   dd {
     margin: 0;
-    overflow-wrap: anywhere;
   }
   @media (prefers-reduced-motion: reduce) {
     .busy::before {

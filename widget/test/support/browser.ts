@@ -20,6 +20,8 @@ export const coreMode = (mode: 'up' | 'down' | 'hang') => executeServerCommand('
 export const login = (outcome: 'succes' | 'failed') => executeServerCommand('idc-login', { outcome });
 export const openPages = () => executeServerCommand('idc-pages') as Promise<string[]>;
 export const dropConnections = () => executeServerCommand('idc-drop');
+/** Closes every window but the test page, as a user closing them would. */
+export const closePopups = () => executeServerCommand('idc-close-popups');
 export const startChat = (request: ChatRequest) => executeServerCommand('idc-chat', { request }) as Promise<ChatStart>;
 export const deliverResult = (attrUrl: string, status: 'succes' | 'failed') =>
   executeServerCommand('idc-deliver', { attrUrl, status }) as Promise<number>;
@@ -45,7 +47,7 @@ export function land(chatUrl: string, extra: Record<string, string> = {}, hash =
 export interface MountOptions {
   purpose?: string;
   backend?: string;
-  mode?: 'popup' | 'redirect';
+  mode?: 'auto' | 'popup' | 'redirect';
   lang?: string;
 }
 
@@ -110,7 +112,12 @@ export function parts<T extends Element = HTMLElement>(el: IdContactAuth, name: 
   return [...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`)];
 }
 
-export const statusText = (el: IdContactAuth) => part(el, 'status').textContent!.trim();
+/** The status line as shown (without what is only read out, such as the details after a login). */
+export function statusText(el: IdContactAuth): string {
+  const shown = part(el, 'status').cloneNode(true) as HTMLElement;
+  shown.querySelectorAll('.sr').forEach((hidden) => hidden.remove());
+  return shown.textContent!.trim();
+}
 
 /** The element's button with this text. */
 export function button(el: IdContactAuth, text: string): HTMLButtonElement {

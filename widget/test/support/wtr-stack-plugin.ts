@@ -50,10 +50,11 @@ export function stackPlugin(): TestRunnerPlugin {
     (session.browser as PuppeteerLauncher).getPage(session.id).browserContext().pages();
 
   const loginFrame = async (session: { id: string; browser: unknown }): Promise<Frame | undefined> => {
-    const prefix = `${stack!.info.plugin}/login/`;
+    const { plugin, sessionPlugin } = stack!.info;
+    const prefixes = [`${plugin}/login/`, `${sessionPlugin}/login/`];
     // Newest first: a window of an earlier, cancelled login may still be closing.
     for (const page of (await pagesOf(session)).reverse()) {
-      const frame = page.isClosed() ? undefined : page.frames().find((f) => f.url().startsWith(prefix));
+      const frame = page.isClosed() ? undefined : page.frames().find((f) => prefixes.some((prefix) => f.url().startsWith(prefix)));
       if (frame) return frame;
     }
     return undefined;
@@ -116,7 +117,7 @@ export function stackPlugin(): TestRunnerPlugin {
         const outcome = (payload as { outcome: 'succes' | 'failed' }).outcome;
         let frame: Frame | undefined;
         for (let i = 0; i < 100 && !(frame = await loginFrame(session)); i++) await new Promise((r) => setTimeout(r, 50));
-        if (!frame) throw new Error('no login page is open');
+        if (!frame) throw new Error(`no login page is open (${(await pagesOf(session)).map((p) => p.url()).join(', ')})`);
         await frame.waitForSelector(`button[value="${outcome}"]`);
         await Promise.all([frame.waitForNavigation().catch(() => undefined), frame.click(`button[value="${outcome}"]`)]);
         return true;
