@@ -49,7 +49,7 @@ describe('the employee console beside the chat', () => {
     const { employee, page: console } = await openConsoleFor(resident);
     try {
       await logInWithPopup(resident, 'Yivi');
-      await resident.getByText('Uw identiteit is geverifieerd.').waitFor();
+      await resident.getByText('U bent ingelogd.').waitFor();
       // Within 2 s of the resident seeing it, the employee does too.
       await agentElement(console).getByText('Geverifieerd', { exact: true }).waitFor({ timeout: 2000 });
       expect(await consoleDetails(console)).toEqual(CONSOLE_DETAILS);
@@ -112,7 +112,7 @@ describe('the employee console beside the chat', () => {
       // Someone else, in another conversation, logs in too: not shown here.
       await openChat(other.page, run.demo.urls.chat);
       await logInWithPopup(other.page, 'Yivi');
-      await other.page.getByText('Uw identiteit is geverifieerd.').waitFor();
+      await other.page.getByText('U bent ingelogd.').waitFor();
 
       await logInWithPopup(resident, 'DigiD');
       await agentElement(console).getByText('Geverifieerd', { exact: true }).waitFor();

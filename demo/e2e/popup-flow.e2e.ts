@@ -35,8 +35,10 @@ describe('the chat with a popup login', () => {
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
     await agentSays(page, `Dank u wel, ${TEST_PERSON_NAME}.`).waitFor();
     // The widget shows the outcome; the details show once, in the page's own message.
-    await page.getByText('Uw identiteit is geverifieerd.').waitFor();
-    expect(await page.getByText(DEMO_TEST_PERSON.bsn!).filter({ visible: true }).count()).toBe(1);
+    await page.getByText('U bent ingelogd.').waitFor();
+    // The login is bound to the conversation (a ticket): the widget says who sees the details.
+    await page.getByText('De medewerker ziet nu deze gegevens.', { exact: true }).waitFor();
+    expect(await page.getByText(DEMO_TEST_PERSON.bsn!, { exact: true }).filter({ visible: true }).count()).toBe(1);
     // Without a login session at the auth plugin there is nothing to log out of.
     expect(await page.getByRole('button', { name: 'Uitloggen' }).count()).toBe(0);
     // The result came the intended way: a POST to attr_url that the backend accepted.
@@ -63,10 +65,12 @@ describe('the chat with a popup login', () => {
     await closed;
 
     await agentSays(page, 'Het inloggen is helaas niet gelukt.').waitFor();
-    await page.getByText('Inloggen is niet gelukt.').waitFor();
+    await page.getByText('Inloggen is niet gelukt.', { exact: false }).waitFor();
     expect(await conversation(page).getByText('Identiteit geverifieerd').count()).toBe(0);
 
-    await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    // The same method again comes first; another one second.
+    await page.getByRole('button', { name: 'Opnieuw proberen' }).waitFor();
+    await page.getByRole('button', { name: 'Andere manier kiezen' }).click();
     const second = await chooseMethodInPopup(page, 'Yivi');
     await finishLogin(second, 'log in');
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);

@@ -39,7 +39,7 @@ try {
     const login = await popup;
     await login.getByRole('button', { name: /^Log in as / }).click();
     const shownAt = await shown;
-    await chat.getByText('Uw identiteit is geverifieerd.').waitFor();
+    await chat.getByText('U bent ingelogd.').waitFor();
     const delivery = demo.authPlugin.resultDeliveries.at(-1)!;
     samples.push(shownAt - delivery.sentAt);
     await Promise.all([resident.close(), employee.close()]);

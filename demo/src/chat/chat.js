@@ -48,8 +48,12 @@ const composer = document.getElementById('composer');
 const input = document.getElementById('message');
 const loginTemplate = document.getElementById('login-request');
 const agentLink = document.getElementById('agent-link');
-/** `?mode=redirect` shows the widget's redirect mode instead of the popup. */
-const widgetMode = new URLSearchParams(location.search).get('mode') === 'redirect' ? 'redirect' : 'popup';
+/**
+ * `?mode=redirect` or `?mode=popup` forces one of the widget's modes; without it the widget's
+ * default, `auto`, chooses (redirect on phones, a popup elsewhere).
+ */
+const askedMode = new URLSearchParams(location.search).get('mode');
+const widgetMode = askedMode === 'redirect' || askedMode === 'popup' ? askedMode : 'auto';
 const timeFormat = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit' });
 
 /**
