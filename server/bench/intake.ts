@@ -74,6 +74,7 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
     IDC_CORE_URL: 'http://127.0.0.1:9',
     IDC_DECRYPTION_KEY: ours.privatePem,
     IDC_SIGNATURE_KEYS: plugin.publicPem,
+    IDC_ALLOWED_ORIGINS: 'https://gemeente.example',
   });
   const store = redisUrl ? new RedisSessionStore({ url: redisUrl, key: randomBytes(32), prefix: `bench${++benchRuns}:` }) : new MemorySessionStore();
   app = createApp(config, { store, logger: silentLogger });

@@ -12,7 +12,20 @@ import { MIN_WEBHOOK_SECRET_BYTES, WEBHOOK_SECRET_PREFIX } from './webhook/webho
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** Every problem found, one per line of the message: an operator fixes them all in one go. */
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
 }
+
+/** What a required variable is for, where "required" alone would not say. */
+const REQUIRED_HINTS: Record<string, string> = {
+  IDC_ALLOWED_ORIGINS:
+    'the origins of the sites that embed the widget, comma-separated (e.g. https://www.gemeente.example); without it every widget fails',
+};
 
 export interface BasicCredentials {
   user: string;
@@ -160,9 +173,8 @@ const EnvSchema = z.object({
   IDC_START_KID: z.string().min(1).optional(),
   IDC_ALLOWED_ORIGINS: z
     .string()
-    .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(origin)),
+    .pipe(z.array(origin).min(1, 'must list at least one origin')),
   IDC_SESSION_TTL_SECONDS: seconds(900),
   IDC_RESULT_GRACE_SECONDS: seconds(60),
   IDC_USE_ATTR_URL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
@@ -233,40 +245,51 @@ export function loadConfig(env: Env = process.env): Config {
   // Empty strings count as unset, so `.env` files may list a variable blank.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const issue of parsed.error?.issues ?? []) {
     const name = String(issue.path[0] ?? 'environment');
-    const message = issue.code === 'invalid_type' && present[name] === undefined ? 'required' : issue.message;
-    throw new ConfigError(`${name}: ${message}`);
+    if (seen.has(name)) continue; // one line per variable
+    seen.add(name);
+    const missing = issue.code === 'invalid_type' && present[name] === undefined;
+    const hint = REQUIRED_HINTS[name];
+    problems.push(`${name}: ${missing ? (hint ? `required: ${hint}` : 'required') : issue.message}`);
   }
+  /** Runs a check; its ConfigError is noted, so the rest are still checked. */
+  const check = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const problem = (when: unknown, message: string) => void (when && problems.push(message));
+
+  const decryptionKey = check(() =>
+    required('IDC_DECRYPTION_KEY', parseKey('IDC_DECRYPTION_KEY', readSecret(present, 'IDC_DECRYPTION_KEY'), parsePrivateKey)),
+  );
+  const signatureKeys = check(() =>
+    required('IDC_SIGNATURE_KEYS', parseKey('IDC_SIGNATURE_KEYS', readSecret(present, 'IDC_SIGNATURE_KEYS'), parsePublicKeys)),
+  );
+  const startKey = check(() => parseKey('IDC_START_SIGNING_KEY', readSecret(present, 'IDC_START_SIGNING_KEY'), parsePrivateKey));
+  const startKeySet = present.IDC_START_SIGNING_KEY !== undefined || present.IDC_START_SIGNING_KEY_FILE !== undefined;
+  problem(startKeySet && !present.IDC_START_KID, 'IDC_START_KID: required when IDC_START_SIGNING_KEY is set');
+  problem(!startKeySet && present.IDC_START_KID, 'IDC_START_SIGNING_KEY: required when IDC_START_KID is set');
+  problem(
+    present.IDC_CHAT_URL && !present.IDC_PLUGIN_AUTH,
+    'IDC_PLUGIN_AUTH: required when IDC_CHAT_URL is set, so only the core can start sessions (user:password; "off" to knowingly accept any caller on a closed network)',
+  );
+  problem(present.IDC_WEBHOOK_URL && !present.IDC_WEBHOOK_SECRET, 'IDC_WEBHOOK_SECRET: required when IDC_WEBHOOK_URL is set');
+  problem(!present.IDC_WEBHOOK_URL && present.IDC_WEBHOOK_SECRET, 'IDC_WEBHOOK_URL: required when IDC_WEBHOOK_SECRET is set');
+  const ports = parsed.data;
+  problem(
+    ports && ports.IDC_METRICS_PORT !== undefined && ports.IDC_METRICS_PORT !== 0 && ports.IDC_METRICS_PORT === ports.PORT,
+    'IDC_METRICS_PORT: must differ from PORT (metrics are never served on the public listener)',
+  );
+  if (problems.length || !parsed.success || !decryptionKey || !signatureKeys) throw new ConfigError(problems);
   const vars = parsed.data;
-
-  const decryptionKey = required(
-    'IDC_DECRYPTION_KEY',
-    parseKey('IDC_DECRYPTION_KEY', readSecret(present, 'IDC_DECRYPTION_KEY'), parsePrivateKey),
-  );
-  const signatureKeys = required(
-    'IDC_SIGNATURE_KEYS',
-    parseKey('IDC_SIGNATURE_KEYS', readSecret(present, 'IDC_SIGNATURE_KEYS'), parsePublicKeys),
-  );
-  const startKey = parseKey(
-    'IDC_START_SIGNING_KEY',
-    readSecret(present, 'IDC_START_SIGNING_KEY'),
-    parsePrivateKey,
-  );
-  if (startKey && !vars.IDC_START_KID) throw new ConfigError('IDC_START_KID: required when IDC_START_SIGNING_KEY is set');
-  if (!startKey && vars.IDC_START_KID) throw new ConfigError('IDC_START_SIGNING_KEY: required when IDC_START_KID is set');
-  if (vars.IDC_CHAT_URL && !vars.IDC_PLUGIN_AUTH) {
-    throw new ConfigError(
-      'IDC_PLUGIN_AUTH: required when IDC_CHAT_URL is set, so only the core can start sessions (user:password; "off" to knowingly accept any caller on a closed network)',
-    );
-  }
-
-  if (vars.IDC_WEBHOOK_URL && !vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_SECRET: required when IDC_WEBHOOK_URL is set');
-  if (!vars.IDC_WEBHOOK_URL && vars.IDC_WEBHOOK_SECRET) throw new ConfigError('IDC_WEBHOOK_URL: required when IDC_WEBHOOK_SECRET is set');
-  if (vars.IDC_METRICS_PORT !== undefined && vars.IDC_METRICS_PORT !== 0 && vars.IDC_METRICS_PORT === vars.PORT) {
-    throw new ConfigError('IDC_METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
-  }
 
   return {
     port: vars.PORT,

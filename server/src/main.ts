@@ -33,7 +33,9 @@ try {
   config = loadConfig(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration error: ${error.message}`);
+  // Every problem at once, so one restart is enough.
+  const { problems } = error;
+  console.error(problems.length === 1 ? `Configuration error: ${problems[0]}` : `Configuration errors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
 

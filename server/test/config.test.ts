@@ -18,6 +18,7 @@ const base = {
   IDC_CORE_URL: 'http://core:8000',
   IDC_DECRYPTION_KEY: ours.privatePem,
   IDC_SIGNATURE_KEYS: plugin.publicPem,
+  IDC_ALLOWED_ORIGINS: 'https://www.gemeente.example',
 };
 
 function failure(env: Record<string, string | undefined>): string {
@@ -40,7 +41,7 @@ describe('loadConfig', () => {
       internalUrl: 'https://idc.example',
       coreUrl: 'http://core:8000',
       corePublicUrl: 'http://core:8000',
-      allowedOrigins: [],
+      allowedOrigins: ['https://www.gemeente.example'],
       sessionTtlSeconds: 900,
       sessionsPerMinute: 20,
       trustProxy: 0,
@@ -145,6 +146,41 @@ describe('loadConfig', () => {
     expect(message).not.toMatch(/MII[A-Za-z0-9+/]{10}/);
   });
 
+  it.each([[undefined], [''], [' , ']])('refuses to start without IDC_ALLOWED_ORIGINS (%o), naming it', (value) => {
+    const message = failure({ ...base, IDC_ALLOWED_ORIGINS: value });
+    expect(message).toMatch(/^IDC_ALLOWED_ORIGINS: /);
+    expect(message).toMatch(/required: the origins of the sites that embed the widget|must list at least one origin/);
+  });
+
+  it('reports every configuration error at once, one line each', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        IDC_PUBLIC_URL: 'not a url',
+        PORT: 'eighty',
+        IDC_DECRYPTION_KEY: 'garbage',
+        IDC_START_KID: 'widget',
+        IDC_WEBHOOK_URL: 'https://hooks.example/in',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((line) => line.split(':')[0]).sort()).toEqual(
+      [
+        'IDC_PUBLIC_URL',
+        'PORT',
+        'IDC_CORE_URL',
+        'IDC_ALLOWED_ORIGINS',
+        'IDC_DECRYPTION_KEY',
+        'IDC_SIGNATURE_KEYS',
+        'IDC_START_SIGNING_KEY',
+        'IDC_WEBHOOK_SECRET',
+      ].sort(),
+    );
+    expect(error!.message).toBe(error!.problems.join('\n'));
+  });
+
   it('accepts IDC_CHAT_URL with IDC_PLUGIN_AUTH=off, said knowingly', () => {
     expect(loadConfig({ ...base, IDC_CHAT_URL: 'https://a.example/chat', IDC_PLUGIN_AUTH: 'off' }).pluginAuth).toBe('off');
   });
@@ -241,6 +277,19 @@ describe('loadConfig', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Configuration error: IDC_CORE_URL');
     expect(result.stderr + result.stdout).not.toContain('PRIVATE KEY');
+  });
+
+  it('stops `npm run server` without IDC_ALLOWED_ORIGINS, listing it with every other error', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      env: { PATH: process.env.PATH, ...base, IDC_ALLOWED_ORIGINS: '', IDC_CORE_URL: 'core' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Configuration errors:\n');
+    expect(result.stderr).toContain('  IDC_CORE_URL: ');
+    expect(result.stderr).toContain('  IDC_ALLOWED_ORIGINS: required');
+    expect(result.stdout).not.toContain('listening');
   });
 });
 

@@ -157,6 +157,7 @@ describe('metrics and log configuration', () => {
     IDC_CORE_URL: 'http://127.0.0.1:9',
     IDC_DECRYPTION_KEY: ours.privatePem,
     IDC_SIGNATURE_KEYS: plugin.publicPem,
+    IDC_ALLOWED_ORIGINS: 'https://gemeente.example',
   };
   const failure = (env: Record<string, string>) => {
     try {
