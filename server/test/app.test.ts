@@ -16,6 +16,22 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('headers on every answer', () => {
+  it('sends nosniff and the request id on answers, refusals and errors alike', async () => {
+    const { app } = testBackend({ ours, plugin });
+    const answers = [
+      await app.request('/healthz'),
+      await app.request('/no-such-route'),
+      await app.request('/attributes/unknown', { method: 'POST', headers: { 'Content-Type': 'application/jwt' }, body: 'x' }),
+      await app.request('/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: SITE_ORIGIN }, body: '{' }),
+    ];
+    for (const response of answers) {
+      expect(response.headers.get('X-Content-Type-Options'), String(response.status)).toBe('nosniff');
+      expect(response.headers.get('X-Request-Id'), String(response.status)).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+});
+
 describe('GET /widget.js, /widget.iife.js, /agent.js and /agent.iife.js', () => {
   const dir = mkdtempSync(join(tmpdir(), 'idc-widget-'));
   writeFileSync(join(dir, 'id-contact-auth.js'), 'export class IdContactAuth {}');
