@@ -178,6 +178,7 @@ describe('npm run server', () => {
           IDC_CORE_URL: 'http://127.0.0.1:9',
           IDC_DECRYPTION_KEY: ours.privatePem,
           IDC_SIGNATURE_KEYS: plugin.publicPem,
+          IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
           ...extra,
         },
         stdio: ['ignore', 'pipe', 'inherit'],
