@@ -14,7 +14,17 @@
  *   (or a SCRIPT FLUSH) forgot them.
  */
 import { createHash } from 'node:crypto';
-import { createClient, ErrorReply } from 'redis';
+import { createRequire } from 'node:module';
+import type * as Redis from 'redis';
+
+/**
+ * The redis client is loaded when a Redis store is made, not when this module is: a backend
+ * on the memory store (the default) never pays for it (about 7 MB of an idle process).
+ */
+let redisModule: typeof Redis | undefined;
+function redis(): typeof Redis {
+  return (redisModule ??= createRequire(import.meta.url)('redis') as typeof Redis);
+}
 import type { Logger } from '../logger.ts';
 import { StoreUnavailableError } from './store-errors.ts';
 
@@ -57,7 +67,7 @@ export class LuaScript {
 }
 
 export class RedisConnection {
-  readonly client: ReturnType<typeof createClient>;
+  readonly client: ReturnType<typeof Redis.createClient>;
   private readonly offlineWaitMs: number;
   private readonly commandTimeoutMs: number;
   private readonly logger?: Logger;
@@ -80,7 +90,7 @@ export class RedisConnection {
     this.logger = options.logger;
     this.armReady();
     const name = options.clientName ?? 'idc-store';
-    this.client = createClient({
+    this.client = redis().createClient({
       url: options.url,
       name: role === 'subscriber' ? `${name}-sub` : name,
       disableOfflineQueue: true,
@@ -146,7 +156,7 @@ export class RedisConnection {
       try {
         return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail])) as RedisReply;
       } catch (error) {
-        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+        if (!(error instanceof redis().ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
         return (await this.client.sendCommand(['EVAL', script.source, ...tail])) as RedisReply;
       }
     });
@@ -197,6 +207,6 @@ export class RedisConnection {
  */
 export function storeError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError) return error;
-  if (error instanceof ErrorReply && !TRANSIENT_REPLY.test(error.message)) return error;
+  if (redisModule && error instanceof redisModule.ErrorReply && !TRANSIENT_REPLY.test(error.message)) return error;
   return new StoreUnavailableError(undefined, { cause: error });
 }
