@@ -255,8 +255,10 @@ describe('Redis unreachable at start-up', () => {
       );
       children.push(backend.child);
       const base = await backend.url;
-      await expect.poll(() => backend.stderr(), { timeout: 10_000 }).toContain('IDC_REDIS_URL');
-      expect(backend.stderr()).toContain(`redis://127.0.0.1:${port}`);
+      // In the log (JSON lines on stdout by default).
+      const log = () => backend.stdout() + backend.stderr();
+      await expect.poll(log, { timeout: 10_000 }).toContain('IDC_REDIS_URL');
+      expect(log()).toContain(`redis://127.0.0.1:${port}`);
       expect(backend.stderr() + backend.stdout()).not.toContain('s3cret-pw');
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
