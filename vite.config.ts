@@ -11,7 +11,7 @@
  * both. The package's bundler entry (dist/lib, Lit external, with types) is
  * tsc's job: widget/tsconfig.build.json.
  */
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, parseAst, type Plugin } from 'vite';
 
 const BUNDLES = {
   auth: { entry: 'widget/src/define.ts', name: 'IdContactAuth', file: 'id-contact-auth' },
@@ -42,10 +42,43 @@ export function minifyCssLiterals(): Plugin {
   };
 }
 
+/**
+ * Lit's `html` literals reach the bundle as written too. This turns every
+ * run of whitespace with a line break in their static text into one space:
+ * the same rendering (HTML collapses such runs, and no template sits in a
+ * `white-space: pre` box) and the same text between inline elements. The
+ * literals are found with the parser, so nested templates and `${}`
+ * expressions are left alone.
+ */
+export function minifyHtmlLiterals(): Plugin {
+  return {
+    name: 'idc-minify-html-literals',
+    transform(code, id) {
+      if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('html`')) return null;
+      const quasis: { start: number; end: number; value: { raw: string } }[] = [];
+      const walk = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') {
+          const n = node as { type?: string; tag?: { type: string; name?: string }; quasi?: { quasis: typeof quasis } };
+          if (n.type === 'TaggedTemplateExpression' && n.tag?.type === 'Identifier' && n.tag.name === 'html') quasis.push(...n.quasi!.quasis);
+          Object.values(node).forEach(walk);
+        }
+      };
+      walk(parseAst(code, { lang: 'js' }));
+      let out = code;
+      for (const { start, end, value } of quasis.sort((a, b) => b.start - a.start)) {
+        if (code.slice(start, end) !== value.raw) throw new Error(`${id}: html literal not where the parser says`);
+        out = out.slice(0, start) + value.raw.replace(/\s*\n\s*/g, ' ') + out.slice(end);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const bundle = mode === 'agent' ? BUNDLES.agent : BUNDLES.auth;
   return {
-    plugins: [minifyCssLiterals()],
+    plugins: [minifyCssLiterals(), minifyHtmlLiterals()],
     build: {
       outDir: 'dist/widget',
       // The first build empties the folder; the agent's adds to it.
@@ -54,7 +87,8 @@ export default defineConfig(({ mode }) => {
       minify: 'oxc',
       // Vite keeps whitespace in ES library output; this bundle goes to browsers as is.
       rolldownOptions: {
-        output: { minify: true },
+        // No comments either: the minifier keeps Lit's `@__PURE__` marks otherwise.
+        output: { minify: true, comments: false },
         onLog(level, log, handler) {
           // register() reads import.meta.url only when document.currentScript is
           // absent, which never happens in the IIFE build that empties it.
