@@ -22,7 +22,7 @@ import { eventsRoutes } from './routes/events.ts';
 import { returnPageRoutes } from './routes/return-page.ts';
 import { sessionOptionsRoutes } from './routes/session-options.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
-import { widgetRoutes } from './routes/widget.ts';
+import { WIDGET_MISSING_MESSAGE, widgetBundleStatus, widgetRoutes } from './routes/widget.ts';
 import { storeFromConfig, webhookOutboxFor } from './store/store-from-config.ts';
 import { StoreDataError, StoreUnavailableError } from './store/store-errors.ts';
 import { Deadlines, Heartbeats } from './stream-timers.ts';
@@ -97,15 +97,24 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/agent', agentRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));
-  // Liveness: the process answers. Readiness: it can also reach the store (for load balancers).
-  app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' }));
+  // Liveness: the process answers (and says whether the widget bundle is there). Readiness: it can
+  // also reach the store and serve the widget (for load balancers).
+  app.get('/healthz', async (c) => {
+    const { widget } = await widgetBundleStatus(config);
+    return c.json({ status: 'ok', widget }, 200, { 'Cache-Control': 'no-store' });
+  });
   app.get('/readyz', async (c) => {
-    try {
-      await deps.store.ping?.();
-      return c.json({ status: 'ready' }, 200, { 'Cache-Control': 'no-store' });
-    } catch {
+    const [storeUp, { widget }] = await Promise.all([
+      Promise.resolve().then(() => deps.store.ping?.()).then(() => true, () => false),
+      widgetBundleStatus(config),
+    ]);
+    if (storeUp && widget === 'ok') return c.json({ status: 'ready' }, 200, { 'Cache-Control': 'no-store' });
+    if (widget === 'ok') {
       return c.json({ status: 'unavailable' }, 503, { 'Cache-Control': 'no-store', 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
     }
+    // A missing build does not pass by waiting: no Retry-After.
+    const body = { status: 'unavailable', ...(storeUp ? {} : { store: 'unavailable' }), widget, message: WIDGET_MISSING_MESSAGE };
+    return c.json(body, 503, { 'Cache-Control': 'no-store' });
   });
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', 'no such endpoint'));

@@ -12,6 +12,7 @@ import { atLevel, consoleLogger, jsonLogger, type Logger } from './logger.ts';
 import { createMetrics, metricsApp } from './metrics.ts';
 import { serveApp, type RunningServer } from './serve.ts';
 import { redisLocation } from './store/store-from-config.ts';
+import { WIDGET_MISSING_MESSAGE, widgetBundleStatus } from './routes/widget.ts';
 
 /** Requests in flight get this long after a stop signal; the whole stop stays under 10 s. */
 const DRAIN_MS = 8_000;
@@ -61,6 +62,16 @@ async function listen(what: string, app: Parameters<typeof serveApp>[0], port: n
 }
 
 const running = await listen('', createApp(config, deps), config.port, config.host, 'PORT (and HOST)');
+// Served all the same (the rest works), but no site can show the widget: say so once, with the fix
+// (after listening, so a busy port stays one line; before the listening line, which tests wait for).
+const bundles = await widgetBundleStatus(config);
+if (bundles.widget === 'missing') {
+  logger.warn(`${WIDGET_MISSING_MESSAGE}; until then /widget.js answers 404 and /readyz 503`, {
+    widget_dir: config.widgetDir,
+    missing: bundles.missing.join(','),
+  });
+}
+
 logger.info(`id-contact backend listening on ${running.url} (public URL ${config.publicUrl})`);
 // Metrics on a listener of their own (an inner address), never on the public one.
 const metricsServer = config.metrics

@@ -9,6 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +105,7 @@ describe('the built server (node dist/server/main.js)', () => {
 
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', widget: 'ok' });
 
     const widget = await fetch(`${base}/widget.js`);
     expect(widget.status).toBe(200);
@@ -130,5 +131,21 @@ describe('the built server (node dist/server/main.js)', () => {
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('Configuration error: IDC_CORE_URL');
     expect(server.stderr() + server.stdout()).not.toContain('PRIVATE KEY');
+  });
+
+  it('says in one line that the port is busy, naming PORT, without a stack trace', async () => {
+    const occupied: Server = createServer();
+    await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = occupied.address() as { port: number };
+      const server = startBuilt({ PORT: String(port) });
+      expect(await server.exited).toBe(1);
+      const lines = server.stderr().trim().split('\n');
+      expect(lines).toEqual([expect.stringContaining(`127.0.0.1:${port}`)]);
+      expect(lines[0]).toContain('PORT');
+      expect(server.stderr()).not.toMatch(/\bat \S+ \(|EADDRINUSE/);
+    } finally {
+      occupied.close();
+    }
   });
 });

@@ -1,10 +1,14 @@
 /**
  * `npm run server` as a process: a stop signal ends open event streams (so
  * their clients reconnect to another instance), lets a request in flight
- * finish, and exits 0 within 10 s; a busy port is one line naming PORT.
+ * finish, and exits 0 within 10 s; a busy port is one line naming PORT; a
+ * missing widget bundle is one warning naming the command that builds it.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { backendEnv, startBackendProcess } from './support/backend-process.ts';
@@ -88,5 +92,27 @@ describe('start-up', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`127.0.0.1:${port}`);
     expect(lines[0]).toContain('PORT');
+  });
+
+  it('warns once, naming npm run build:widget, when the widget bundle is missing; serves all the same', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'idc-no-widget-')), 'dist-widget');
+    const backend = startBackend({ PORT: '0', IDC_WIDGET_DIR: missing });
+    const base = await backend.url;
+    const entries = backend.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const warnings = entries.filter((entry) => entry.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toContain('npm run build:widget');
+    expect(warnings[0]).toMatchObject({ widget_dir: missing, missing: 'id-contact-auth.js,id-contact-auth.iife.js,id-contact-agent.js,id-contact-agent.iife.js' });
+    expect(backend.stderr()).toBe('');
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', widget: 'missing' });
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+  });
+
+  it('does not warn when the bundles are there', async () => {
+    const backend = startBackend({ PORT: '0' });
+    const base = await backend.url;
+    expect(backend.stdout()).not.toContain('"level":"warn"');
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', widget: 'ok' });
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });

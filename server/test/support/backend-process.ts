@@ -4,6 +4,9 @@
  * shows: signals, start-up messages, several instances on one Redis, a kill.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SITE_ORIGIN } from './backend.ts';
@@ -20,6 +23,17 @@ export interface BackendProcess {
   stderr(): string;
 }
 
+let stubWidgetDir: string | undefined;
+/** A folder with the four widget bundles (stubs): /readyz of a test backend does not wait for `npm run build:widget`. */
+export function widgetStubDir(): string {
+  if (stubWidgetDir) return stubWidgetDir;
+  const dir = mkdtempSync(join(tmpdir(), 'idc-widget-stub-'));
+  for (const file of ['id-contact-auth.js', 'id-contact-auth.iife.js', 'id-contact-agent.js', 'id-contact-agent.iife.js']) {
+    writeFileSync(join(dir, file), '/* stub bundle */');
+  }
+  return (stubWidgetDir = dir);
+}
+
 /** What every test backend needs, with `extra` on top (a variable set to '' is left out). */
 export function backendEnv(keys: { ours: TestKeyPair; plugin: TestKeyPair }, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
@@ -33,6 +47,7 @@ export function backendEnv(keys: { ours: TestKeyPair; plugin: TestKeyPair }, ext
     IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
     IDC_CHAT_URL: `${SITE_ORIGIN}/chat`,
     IDC_PLUGIN_AUTH: 'off',
+    IDC_WIDGET_DIR: widgetStubDir(),
     ...extra,
   };
   for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
