@@ -15,7 +15,7 @@ import { consoleLogger } from './logger.ts';
 import { createMetrics, instrumentCore } from './metrics.ts';
 import { requestLog } from './request-log.ts';
 import { BodyAbortedError, BodyTooLargeError } from './request-body.ts';
-import { allowedOriginOnly } from './allowed-origin.ts';
+import { allowedOriginOnly, noteUnlistedOrigin, unlistedOriginLog } from './allowed-origin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { attributesRoutes } from './routes/attributes.ts';
 import { eventsRoutes } from './routes/events.ts';
@@ -65,6 +65,14 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   const app = new Hono();
 
   app.use(requestLog(deps));
+
+  // A page not on the lists is logged (rate-limited, origin only), before CORS answers its preflight.
+  const noteUnlisted = unlistedOriginLog({ logger: deps.logger, now: () => deps.now().getTime() });
+  const unlistedSite = noteUnlistedOrigin(config.allowedOrigins, 'IDC_ALLOWED_ORIGINS', noteUnlisted);
+  app.use('/session_options/*', unlistedSite);
+  app.use('/sessions', unlistedSite);
+  app.use('/sessions/*', unlistedSite);
+  app.use('/agent/*', noteUnlistedOrigin(config.agentOrigins, 'IDC_AGENT_ORIGINS', noteUnlisted));
 
   const browserCors = cors({
     origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
