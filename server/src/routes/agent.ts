@@ -12,8 +12,8 @@
  * Nothing of another conversation is ever visible: the ticket names the one.
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { AppContext } from '../context.ts';
+import { EventStream } from '../event-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
 import { wireIdentity } from '../identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
@@ -22,7 +22,8 @@ import { randomSecret } from '../secrets.ts';
 import type { IdentityRecord } from '../store/session-store.ts';
 import { TicketError, verifyTicket, type VerifiedTicket } from '../tickets.ts';
 
-export function agentRoutes({ config, deps }: AppContext): Hono {
+export function agentRoutes(context: AppContext): Hono {
+  const { config, deps } = context;
   const { store, logger } = deps;
   const keepMs = config.agentRetentionSeconds * 1000;
 
@@ -72,99 +73,117 @@ export function agentRoutes({ config, deps }: AppContext): Hono {
       if (deps.shutdown.aborted || !(await store.openStream(streamId, config.maxStreams))) {
         return busyResponse(c, 'too_many_streams', 'the service has too many open streams; try again shortly', 10);
       }
-      c.header('X-Accel-Buffering', 'no');
-      const response = streamSSE(
-        c,
-        (stream) => runAgentStream(stream, ticket, streamId),
-        async (error) => logger.error('agent stream failed', { reason: error.name }),
-      );
-      response.headers.set('Cache-Control', 'no-store');
+      const { stream, response } = EventStream.open(c, {});
+      new AgentStream(context, stream, ticket, streamId).start();
       return response;
     });
+}
 
-  async function runAgentStream(stream: SSEStreamingApi, ticket: VerifiedTicket, streamId: string): Promise<void> {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    let eventId = 0;
-    let writing = Promise.resolve();
-    let writesPending = 0;
-    /** What the console was last shown, to tell it when a login or its details lapse. */
-    const shown = new Map<string, IdentityRecord>();
-    let lapseTimer: NodeJS.Timeout | undefined;
+const LIVE: ReadonlySet<IdentityRecord['status']> = new Set(['waiting', 'verified']);
 
-    // Writes in order; a stalled one must not keep the cleanup below from running.
-    function write(message: { event: string; data: string } | string): void {
-      writesPending += 1;
-      writing = writing
-        .then(async () => {
-          if (typeof message === 'string') await stream.write(message);
-          else await stream.writeSSE({ ...message, id: String(++eventId) });
-        })
-        .then(() => undefined, finish)
-        .finally(() => {
-          writesPending -= 1;
-          if (stream.aborted) finish();
-        });
-    }
+/**
+ * One employee console's stream: the conversation's identities at connect, then every change,
+ * each lapse (a waiting login ending, verified details running out) and, at the ticket's end,
+ * `ticket_expired`. Heartbeats and deadlines run on the app's shared stream timers.
+ */
+class AgentStream {
+  private eventId = 0;
+  /** What the console was last shown, to tell it when a login or its details lapse. */
+  private readonly shown = new Map<string, IdentityRecord>();
+  private cancelLapse?: () => void;
+  private lapseAt = Infinity;
+  private readonly cleanups: Array<() => void> = [];
 
-    function show(record: IdentityRecord): void {
-      shown.set(record.id, record);
-      write({ event: 'identity', data: JSON.stringify(wireIdentity(record, Date.now())) });
-      scheduleLapse();
-    }
+  constructor(
+    private readonly context: AppContext,
+    private readonly stream: EventStream,
+    private readonly ticket: VerifiedTicket,
+    private readonly streamId: string,
+  ) {}
 
-    // One timer for the next login or details to lapse (a waiting session ending, retention running out).
-    function scheduleLapse(): void {
-      clearTimeout(lapseTimer);
-      const now = Date.now();
-      const next = Math.min(
-        ...[...shown.values()]
-          .filter((record) => (record.status === 'waiting' || record.status === 'verified') && record.until > now)
-          .map((record) => record.until),
-      );
-      if (!Number.isFinite(next)) return;
-      lapseTimer = setTimeout(() => {
-        const at = Date.now();
-        for (const record of shown.values()) {
-          if ((record.status === 'waiting' || record.status === 'verified') && record.until <= at && record.until > now) {
-            write({ event: 'identity', data: JSON.stringify(wireIdentity(record, at)) });
-          }
-        }
-        scheduleLapse();
-      }, next - now + 5);
-    }
-
-    const unsubscribe = store.subscribeConversation(ticket.conversation, show);
-    const ticketTimer = setTimeout(() => {
-      write({ event: 'ticket_expired', data: '{}' });
-      void writing.then(finish);
-    }, Math.max(0, ticket.expiresAt.getTime() - Date.now()));
-    const heartbeat = setInterval(() => {
-      // A heartbeat still unsent after a whole interval means nobody is reading.
-      if (writesPending > 0) finish();
-      else write(': heartbeat\n\n');
-    }, deps.heartbeatMs);
-    stream.onAbort(finish);
-    const stopWatchingStore = store.onUnavailable?.(finish);
-    deps.shutdown.addEventListener('abort', finish);
+  start(): void {
+    const { deps, streams } = this.context;
+    const { store } = deps;
+    const finish = () => this.stream.end();
+    this.stream.onEnd = () => this.cleanUp();
     deps.metrics.streamsOpen.inc({ kind: 'agent' });
-    try {
-      for (const record of await store.listIdentities(ticket.conversation)) {
-        // A change that came while listing is newer than the list.
-        if ((shown.get(record.id)?.updatedAt ?? -1) < record.updatedAt) show(record);
-      }
-      await finished;
-    } finally {
-      deps.metrics.streamsOpen.dec({ kind: 'agent' });
-      clearTimeout(ticketTimer);
-      clearTimeout(lapseTimer);
-      clearInterval(heartbeat);
-      stopWatchingStore?.();
-      deps.shutdown.removeEventListener('abort', finish);
-      unsubscribe();
-      await store.closeStream(streamId).catch(() => {
-        // Unreachable store: the slot's lease runs out by itself.
-      });
+    this.cleanups.push(
+      () => deps.metrics.streamsOpen.dec({ kind: 'agent' }),
+      store.subscribeConversation(this.ticket.conversation, (record) => this.show(record)),
+      streams.deadlines.add(this.ticket.expiresAt.getTime(), () => {
+        this.send('ticket_expired', '{}');
+        finish();
+      }),
+      () => this.cancelLapse?.(),
+    );
+    streams.heartbeats.add(this);
+    this.cleanups.push(() => streams.heartbeats.delete(this));
+    const stopWatchingStore = store.onUnavailable?.(finish);
+    if (stopWatchingStore) this.cleanups.push(stopWatchingStore);
+    deps.shutdown.addEventListener('abort', finish);
+    this.cleanups.push(() => deps.shutdown.removeEventListener('abort', finish));
+    if (deps.shutdown.aborted || this.stream.isEnded) return finish();
+
+    store.listIdentities(this.ticket.conversation).then(
+      (records) => {
+        for (const record of records) {
+          // A change that came while listing is newer than the list.
+          if ((this.shown.get(record.id)?.updatedAt ?? -1) < record.updatedAt) this.show(record);
+        }
+      },
+      (error: unknown) => {
+        deps.logger.warn('agent stream ended: store unavailable', { reason: error instanceof Error ? error.name : 'unknown' });
+        finish();
+      },
+    );
+  }
+
+  /** A heartbeat still unsent after a whole interval means nobody is reading: the stream ends. */
+  beat(): void {
+    if (this.stream.stalled) this.stream.end();
+    else this.stream.comment('heartbeat');
+  }
+
+  private send(event: string, data: string): void {
+    this.stream.send({ event, id: String(++this.eventId), data });
+  }
+
+  private show(record: IdentityRecord): void {
+    if (this.stream.isEnded) return;
+    this.shown.set(record.id, record);
+    this.send('identity', JSON.stringify(wireIdentity(record, Date.now())));
+    this.scheduleLapse();
+  }
+
+  /** One deadline for the next login or details to lapse; at it, the console is told. */
+  private scheduleLapse(): void {
+    const now = Date.now();
+    let next = Infinity;
+    for (const record of this.shown.values()) {
+      if (LIVE.has(record.status) && record.until > now && record.until < next) next = record.until;
     }
+    if (next === this.lapseAt) return;
+    this.cancelLapse?.();
+    this.cancelLapse = undefined;
+    this.lapseAt = next;
+    if (!Number.isFinite(next)) return;
+    this.cancelLapse = this.context.streams.deadlines.add(next + 5, () => {
+      this.cancelLapse = undefined;
+      this.lapseAt = Infinity;
+      const at = Date.now();
+      for (const record of this.shown.values()) {
+        if (LIVE.has(record.status) && record.until <= at && record.until >= now) {
+          this.send('identity', JSON.stringify(wireIdentity(record, at)));
+        }
+      }
+      this.scheduleLapse();
+    });
+  }
+
+  private cleanUp(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.context.deps.store.closeStream(this.streamId).catch(() => {
+      // Unreachable store: the slot's lease runs out by itself.
+    });
   }
 }
