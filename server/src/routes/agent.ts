@@ -14,6 +14,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
 import { EventStream } from '../event-stream.ts';
+import { LiveStream } from '../live-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
 import { wireIdentity } from '../identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
@@ -86,44 +87,34 @@ const LIVE: ReadonlySet<IdentityRecord['status']> = new Set(['waiting', 'verifie
  * each lapse (a waiting login ending, verified details running out) and, at the ticket's end,
  * `ticket_expired`. Heartbeats and deadlines run on the app's shared stream timers.
  */
-class AgentStream {
+class AgentStream extends LiveStream {
   private eventId = 0;
   /** What the console was last shown, to tell it when a login or its details lapse. */
   private readonly shown = new Map<string, IdentityRecord>();
   private cancelLapse?: () => void;
   private lapseAt = Infinity;
-  private readonly cleanups: Array<() => void> = [];
 
   constructor(
-    private readonly context: AppContext,
-    private readonly stream: EventStream,
+    context: AppContext,
+    stream: EventStream,
     private readonly ticket: VerifiedTicket,
-    private readonly streamId: string,
-  ) {}
+    streamId: string,
+  ) {
+    super(context, stream, streamId, 'agent');
+  }
 
   start(): void {
     const { deps, streams } = this.context;
     const { store } = deps;
-    const finish = () => this.stream.end();
-    this.stream.onEnd = () => this.cleanUp();
-    deps.metrics.streamsOpen.inc({ kind: 'agent' });
-    this.cleanups.push(
-      () => deps.metrics.streamsOpen.dec({ kind: 'agent' }),
+    this.onCleanUp(
       store.subscribeConversation(this.ticket.conversation, (record) => this.show(record)),
       streams.deadlines.add(this.ticket.expiresAt.getTime(), () => {
         this.send('ticket_expired', '{}');
-        finish();
+        this.stream.end();
       }),
       () => this.cancelLapse?.(),
     );
-    streams.heartbeats.add(this);
-    this.cleanups.push(() => streams.heartbeats.delete(this));
-    const stopWatchingStore = store.onUnavailable?.(finish);
-    if (stopWatchingStore) this.cleanups.push(stopWatchingStore);
-    deps.shutdown.addEventListener('abort', finish);
-    this.cleanups.push(() => deps.shutdown.removeEventListener('abort', finish));
-    if (deps.shutdown.aborted || this.stream.isEnded) return finish();
-
+    if (!this.open()) return;
     store.listIdentities(this.ticket.conversation).then(
       (records) => {
         for (const record of records) {
@@ -133,15 +124,9 @@ class AgentStream {
       },
       (error: unknown) => {
         deps.logger.warn('agent stream ended: store unavailable', { reason: error instanceof Error ? error.name : 'unknown' });
-        finish();
+        this.stream.end();
       },
     );
-  }
-
-  /** A heartbeat still unsent after a whole interval means nobody is reading: the stream ends. */
-  beat(): void {
-    if (this.stream.stalled) this.stream.end();
-    else this.stream.comment('heartbeat');
   }
 
   private send(event: string, data: string): void {
@@ -172,18 +157,11 @@ class AgentStream {
       this.lapseAt = Infinity;
       const at = Date.now();
       for (const record of this.shown.values()) {
-        if (LIVE.has(record.status) && record.until <= at && record.until >= now) {
+        if (LIVE.has(record.status) && record.until <= at && record.until > now) {
           this.send('identity', JSON.stringify(wireIdentity(record, at)));
         }
       }
       this.scheduleLapse();
-    });
-  }
-
-  private cleanUp(): void {
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.context.deps.store.closeStream(this.streamId).catch(() => {
-      // Unreachable store: the slot's lease runs out by itself.
     });
   }
 }

@@ -15,6 +15,7 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
 import { EventStream } from '../event-stream.ts';
+import { LiveStream } from '../live-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
 import type { ResultEvent } from '../protocol.ts';
 import { matchesDigest, randomSecret } from '../secrets.ts';
@@ -62,50 +63,34 @@ export function eventsRoutes(context: AppContext): Hono {
  * One resident's stream: `state` at once, then the final event when the session has one.
  * Its state is this object's fields; the shared heartbeat and deadline timers call it.
  */
-class SessionStream {
+class SessionStream extends LiveStream {
   private done = false;
   private checking = Promise.resolve();
-  private readonly cleanups: Array<() => void> = [];
 
   constructor(
-    private readonly context: AppContext,
-    private readonly stream: EventStream,
+    context: AppContext,
+    stream: EventStream,
     private readonly id: string,
-    private readonly streamId: string,
+    streamId: string,
     private readonly expiresAt: number,
-  ) {}
+  ) {
+    super(context, stream, streamId, 'resident');
+  }
 
   start(): void {
     const { deps, streams } = this.context;
-    const { store } = deps;
-    this.stream.onEnd = () => this.cleanUp();
-    deps.metrics.streamsOpen.inc({ kind: 'resident' });
-    this.cleanups.push(() => deps.metrics.streamsOpen.dec({ kind: 'resident' }));
-    const finish = () => this.stream.end();
-    this.cleanups.push(
-      store.subscribe(this.id, (change) => {
+    // Subscribed first: a result that arrives while the stream opens is not missed.
+    this.onCleanUp(
+      deps.store.subscribe(this.id, (change) => {
         if (change.type === 'stream') {
-          if (change.streamId !== this.streamId) finish();
+          if (change.streamId !== this.streamId) this.stream.end();
         } else void this.check();
       }),
       streams.deadlines.add(this.expiresAt + 5, () => void this.check()),
     );
-    streams.heartbeats.add(this);
-    this.cleanups.push(() => streams.heartbeats.delete(this));
-    const stopWatchingStore = store.onUnavailable?.(finish);
-    if (stopWatchingStore) this.cleanups.push(stopWatchingStore);
-    deps.shutdown.addEventListener('abort', finish);
-    this.cleanups.push(() => deps.shutdown.removeEventListener('abort', finish));
-    if (deps.shutdown.aborted || this.stream.isEnded) return finish();
-
+    if (!this.open()) return;
     this.stream.send({ event: 'state', id: STATE_EVENT_ID, data: JSON.stringify({ state: 'waiting' }) });
     void this.check();
-  }
-
-  /** A heartbeat still unsent after a whole interval means nobody is reading: the stream ends. */
-  beat(): void {
-    if (this.stream.stalled) this.stream.end();
-    else this.stream.comment('heartbeat');
   }
 
   /**
@@ -139,11 +124,8 @@ class SessionStream {
     return this.checking;
   }
 
-  private cleanUp(): void {
+  protected override cleanUp(): void {
     this.done = true;
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.context.deps.store.closeStream(this.streamId).catch(() => {
-      // Unreachable store: the slot's lease runs out by itself.
-    });
+    super.cleanUp();
   }
 }
