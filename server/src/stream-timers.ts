@@ -1,5 +1,5 @@
 /**
- * The timers of every open event stream, shared: one heartbeat interval for
+ * The timers of every open event stream, shared: one heartbeat timer for
  * all streams, and one timeout for the earliest expiry in an ordered queue,
  * instead of an interval and a timeout per stream. With 10,000 residents
  * waiting that is two timers, not 20,000.
@@ -10,32 +10,61 @@ export interface Beating {
   beat(): void;
 }
 
+/**
+ * Every member beats once an interval, on one timer. The interval is cut into slots and each
+ * member lives in one: a tick beats one slot, so 10,000 streams are not written in one turn of
+ * the event loop (which would hold up a result arriving then by tens of milliseconds).
+ */
 export class Heartbeats {
-  private readonly members = new Set<Beating>();
+  private readonly slots: Array<Set<Beating>>;
+  private readonly slotOf = new Map<Beating, Set<Beating>>();
   private timer?: NodeJS.Timeout;
+  private tick = 0;
+  private added = 0;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    intervalMs: number,
+    private readonly slotCount = Math.max(1, Math.min(50, Math.floor(intervalMs / 10))),
+    private readonly tickMs = intervalMs / slotCount,
+  ) {
+    this.slots = Array.from({ length: slotCount }, () => new Set<Beating>());
+  }
 
   add(member: Beating): void {
-    this.members.add(member);
+    if (this.slotOf.has(member)) return;
+    // Spread over the slots whose turn is half an interval or more away: the first beat is not
+    // early enough to take a slow first write for a stalled client, and a burst of new
+    // streams (a reconnect storm) does not land in one slot.
+    const half = Math.ceil(this.slotCount / 2);
+    const ahead = half + (this.added++ % (this.slotCount - half + 1));
+    const slot = this.slots[(this.tick + ahead - 1) % this.slotCount]!;
+    slot.add(member);
+    this.slotOf.set(member, slot);
     if (!this.timer) {
-      this.timer = setInterval(() => {
-        for (const each of [...this.members]) each.beat();
-      }, this.intervalMs);
+      this.timer = setInterval(() => this.beatNextSlot(), this.tickMs);
       this.timer.unref();
     }
   }
 
   delete(member: Beating): void {
-    this.members.delete(member);
-    if (this.members.size === 0 && this.timer) {
+    const slot = this.slotOf.get(member);
+    if (!slot) return;
+    slot.delete(member);
+    this.slotOf.delete(member);
+    if (this.slotOf.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
   }
 
   get size(): number {
-    return this.members.size;
+    return this.slotOf.size;
+  }
+
+  private beatNextSlot(): void {
+    const slot = this.slots[this.tick % this.slotCount]!;
+    this.tick += 1;
+    for (const member of [...slot]) member.beat();
   }
 }
 
