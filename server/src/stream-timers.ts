@@ -24,7 +24,7 @@ export class Heartbeats {
 
   constructor(
     intervalMs: number,
-    private readonly slotCount = Math.max(1, Math.min(50, Math.floor(intervalMs / 10))),
+    private readonly slotCount = Math.max(1, Math.min(150, Math.floor(intervalMs / 10))),
     private readonly tickMs = intervalMs / slotCount,
   ) {
     this.slots = Array.from({ length: slotCount }, () => new Set<Beating>());
