@@ -9,29 +9,18 @@
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, rssKb } from '../server/test/support/process-probe.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Another build to compare can be named: `tsx scripts/measure-rss.ts dist/other/main.js`. */
 const BUILT = process.argv[2] ? join(process.cwd(), process.argv[2]) : join(ROOT, 'dist/server/main.js');
 const SOURCE = join(ROOT, 'server/src/main.ts');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-function rssMb(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
 
 const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
 const ours = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -65,7 +54,7 @@ async function measure(label: string, args: string[]): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const upMs = performance.now() - started;
-    const atStart = rssMb(child.pid!);
+    const atStart = (rssKb(child.pid!) ?? NaN) / 1024;
     let metrics = false;
     for (let i = 0; i < 20; i += 1) {
       await (await fetch(`${base}/healthz`)).arrayBuffer();
@@ -73,10 +62,10 @@ async function measure(label: string, args: string[]): Promise<void> {
       metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.arrayBuffer().then(() => response.ok), () => false);
     }
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const busy = rssMb(child.pid!);
+    const busy = (rssKb(child.pid!) ?? NaN) / 1024;
     // V8 gives back what it grew for the requests once the process has been idle for a while.
     await new Promise((resolve) => setTimeout(resolve, 17_000));
-    const idle = rssMb(child.pid!);
+    const idle = (rssKb(child.pid!) ?? NaN) / 1024;
     console.log(
       `${label.padEnd(38)} up in ${String(Math.round(upMs)).padStart(5)} ms; RSS: at start ${atStart.toFixed(1)} MB, ` +
         `3 s after 60 requests ${busy.toFixed(1)} MB, idle 20 s ${idle.toFixed(1)} MB${metrics ? '' : ' (no metrics listener)'}`,

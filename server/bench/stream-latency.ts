@@ -22,6 +22,7 @@ import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
 import { SITE_ORIGIN } from '../test/support/backend.ts';
 import { rsaKeyPair } from '../test/support/keys.ts';
+import { rssKb } from '../test/support/process-probe.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
@@ -146,11 +147,6 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Resident set size of a process, in KB (Linux). */
-function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-}
 
 function tokensFor(count: number, offset: number): Promise<string[]> {
   return Promise.all(
@@ -182,7 +178,7 @@ async function measure(
   instances: string[],
   options: { pids?: number[]; burst?: boolean } = {},
 ) {
-  const rssBefore = (options.pids ?? []).map(rssKb);
+  const rssBefore = (options.pids ?? []).map((pid) => rssKb(pid) ?? NaN);
   const perInstance = Math.ceil(STREAMS / instances.length);
   const sessions: Waiting[] = [];
   for (const base of instances) sessions.push(...(await makeSessions(base, perInstance)));
@@ -190,7 +186,7 @@ async function measure(
   const streams = await openStreams(streamBase, sessions);
   if (options.pids) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const grown = options.pids.map(rssKb).reduce((sum, kb, i) => sum + kb - rssBefore[i]!, 0);
+    const grown = options.pids.map((pid) => rssKb(pid) ?? NaN).reduce((sum, kb, i) => sum + kb - rssBefore[i]!, 0);
     console.log(`${`${label}: memory per waiting resident (session + open stream)`.padEnd(66)} ${(grown / STREAMS).toFixed(1)} KB RSS`);
   }
   const resultOf = (i: number, token: string) => {

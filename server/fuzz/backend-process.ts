@@ -8,12 +8,12 @@
  * that never reached a client, and error lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort, rssKb } from '../test/support/process-probe.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -48,22 +48,7 @@ export interface BackendProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-function readRss(pid: number): number | undefined {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
-}
 
 function watchLog(child: ChildProcess, log: BackendLog): void {
   const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -167,7 +152,11 @@ export async function startBackendProcess(env: BackendEnv): Promise<BackendProce
     url,
     pid: child.pid!,
     log,
-    rss: () => (ended ? undefined : readRss(child.pid!)),
+    rss: () => {
+      if (ended) return undefined;
+      const kb = rssKb(child.pid!);
+      return kb === undefined ? undefined : kb * 1024;
+    },
     exited: () => ended,
     stop,
   };

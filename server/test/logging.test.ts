@@ -17,6 +17,7 @@ import { requestId } from '../src/request-log.ts';
 import { serveApp } from '../src/serve.ts';
 import { StoreUnavailableError } from '../src/store/store-errors.ts';
 import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
+import { backendEnv } from './support/backend-process.ts';
 import { rsaKeyPair } from './support/keys.ts';
 import { openSse } from './support/sse.ts';
 
@@ -171,16 +172,7 @@ describe('npm run server', () => {
   it('writes JSON lines to stdout, request ids included; IDC_LOG_FORMAT=text writes readable lines', async () => {
     async function run(extra: Record<string, string>): Promise<string[]> {
       const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          PORT: '0',
-          IDC_PUBLIC_URL: 'http://127.0.0.1:1',
-          IDC_CORE_URL: 'http://127.0.0.1:9',
-          IDC_DECRYPTION_KEY: ours.privatePem,
-          IDC_SIGNATURE_KEYS: plugin.publicPem,
-          IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
-          ...extra,
-        },
+        env: backendEnv({ ours, plugin }, extra),
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));

@@ -16,6 +16,7 @@ import { serveApp, type RunningServer } from '../src/serve.ts';
 import { silentLogger } from '../src/logger.ts';
 import { WebhookSender } from '../src/webhook/webhook-sender.ts';
 import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
+import { backendEnv } from './support/backend-process.ts';
 import { rsaKeyPair } from './support/keys.ts';
 import { openSse } from './support/sse.ts';
 
@@ -194,16 +195,7 @@ describe('the metrics listener (npm run server)', () => {
 
   function startServer(extra: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: '0',
-        IDC_PUBLIC_URL: 'http://127.0.0.1:1',
-        IDC_CORE_URL: 'http://127.0.0.1:9',
-        IDC_DECRYPTION_KEY: ours.privatePem,
-        IDC_SIGNATURE_KEYS: plugin.publicPem,
-        IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
-        ...extra,
-      },
+      env: backendEnv({ ours, plugin }, extra),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SITE_ORIGIN } from './support/backend.ts';
+import { backendEnv } from './support/backend-process.ts';
 import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,16 +52,7 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 function startBuilt(extra: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BUILT], {
     cwd,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      IDC_PUBLIC_URL: 'http://127.0.0.1:1',
-      IDC_CORE_URL: 'http://127.0.0.1:9',
-      IDC_DECRYPTION_KEY: ours.privatePem,
-      IDC_SIGNATURE_KEYS: plugin.publicPem,
-      IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
-      ...extra,
-    },
+    env: backendEnv({ ours, plugin }, { IDC_WIDGET_DIR: '', ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -6,9 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from './process-probe.ts';
 
 export const REDIS_SERVER_BINARY = process.env.IDC_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -29,18 +31,6 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-/** A port the OS had free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** True when something on the port answers PING with PONG. */
 function pings(port: number): Promise<boolean> {
