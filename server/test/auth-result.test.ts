@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthResultError, verifyAuthResult } from '../src/auth-result.ts';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
+import { sharedDir } from './support/shared-dir.ts';
 import { encryptPayload, nowSeconds, signClaims, validClaims } from './support/tokens.ts';
 
 const ours = rsaKeyPair();
@@ -113,9 +114,7 @@ describe('verifyAuthResult', () => {
 });
 
 describe('conformance: the reference token from seed 003', () => {
-  // The project's shared/ folder sits beside the repository (as in CI); IDC_SHARED_DIR points elsewhere.
-  const shared = process.env.IDC_SHARED_DIR ? pathToFileURL(`${process.env.IDC_SHARED_DIR.replace(/\/+$/, '')}/`) : new URL('../../../shared/', import.meta.url);
-  const testdata = new URL('testdata/', shared);
+  const testdata = pathToFileURL(`${sharedDir()}/testdata/`);
   const token = readFileSync(new URL('seed-003.jwe', testdata), 'utf8');
   const sampleKeys = {
     decryptionKey: createPrivateKey(readFileSync(new URL('idcontact-sample-priv.pem', testdata))),
