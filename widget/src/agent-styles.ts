@@ -5,11 +5,11 @@
  * solid badge, a check and a solid border; anything else has a dashed border
  * and an outlined badge.
  */
-import { css } from 'lit';
+import { css } from './shared/render-element.js';
 import { baseStyles } from './shared/styles.js';
 
-export const agentStyles = [
-  baseStyles,
+export const agentStyles =
+  baseStyles +
   css`
     dl {
       display: grid;
@@ -103,5 +103,4 @@ export const agentStyles = [
       clip-path: inset(50%);
       white-space: nowrap;
     }
-  `,
-];
+  `;

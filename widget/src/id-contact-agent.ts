@@ -7,7 +7,8 @@
  * (agent-state.ts) from the transport (agent-transport.ts). Registration is
  * in define-agent.ts, so importing this module has no side effects.
  */
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { PropertyDeclarations, PropertyValues } from './shared/render-element.js';
 import { AgentFlow } from './agent-flow.js';
 import { agentStringsFor, type AgentStringOverrides, type AgentStrings } from './agent-i18n.js';
 import type { AgentInput, AgentSnapshot, FeedState } from './agent-state.js';
@@ -44,7 +45,7 @@ const copy = (identity: Identity): Identity =>
 
 export class IdContactAgent extends IdContactElement {
   static override styles = agentStyles;
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     ticket: {},
     theme: { reflect: true },
     strings: { attribute: false },

@@ -4,7 +4,8 @@
  * Rendering only; the flow (flow.ts) drives the state machine (state.ts).
  * Registration is in define.ts, so importing this module has no side effects.
  */
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { PropertyDeclarations, PropertyValues } from './shared/render-element.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { AuthFlow, prefersRedirect } from './flow.js';
 import { format, labelFor, stringsFor, type Labels, type StringOverrides, type Strings } from './i18n.js';
@@ -59,7 +60,7 @@ function errorKey(code: string | undefined): keyof Strings {
 
 export class IdContactAuth extends IdContactElement {
   static override styles = styles;
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     purpose: {},
     mode: {},
     ticket: {},

@@ -4,13 +4,13 @@
  * bubble out of the shadow root, and keeping keyboard focus inside when the
  * control that had it goes away.
  */
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { RenderElement, type PropertyDeclarations, type PropertyValues } from './render-element.js';
 import { langOf, normalizeLang, type Lang } from './i18n.js';
 
 type Detail<K extends keyof GlobalEventHandlersEventMap> =
   GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
 
-export abstract class IdContactElement extends LitElement {
+export abstract class IdContactElement extends RenderElement {
   static override properties: PropertyDeclarations = {
     backend: {},
     // The native `lang` property stays; Lit only watches the attribute.
