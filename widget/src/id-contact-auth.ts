@@ -6,7 +6,6 @@
  */
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { PropertyDeclarations, PropertyValues } from './shared/render-element.js';
-import { keyed } from 'lit/directives/keyed.js';
 import { AuthFlow, prefersRedirect } from './flow.js';
 import { format, labelFor, stringsFor, type Labels, type StringOverrides, type Strings } from './i18n.js';
 import { IdContactElement } from './shared/element.js';
@@ -81,6 +80,8 @@ export class IdContactAuth extends IdContactElement {
   declare strings: StringOverrides | undefined;
 
   private flow?: AuthFlow;
+  /** What the focused control said before this render. */
+  private focusedLabel?: string | null;
 
   constructor() {
     super();
@@ -119,6 +120,7 @@ export class IdContactAuth extends IdContactElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    this.focusedLabel = this.shadowRoot?.activeElement?.textContent;
     if (!this.flow || changed.has('purpose') || changed.has('backend')) this.restart();
   }
 
@@ -162,6 +164,15 @@ export class IdContactAuth extends IdContactElement {
     if (state === 'empty' || SITE_ERRORS.has(ctx.error?.code ?? '')) {
       console.warn(`<id-contact-auth>: ${state === 'empty' ? 'no login methods for' : 'the core does not know'} purpose "${this.purpose}"`);
     }
+  }
+
+  protected override updated(): void {
+    // lit-html reuses a button for whatever comes at its place. When the one
+    // under focus now does something else, focus moves as if it had been
+    // replaced: the new action is announced, not pressed unseen by a second Enter.
+    const active = this.shadowRoot!.activeElement;
+    if (active instanceof HTMLButtonElement && active.textContent !== this.focusedLabel) active.blur();
+    super.updated();
   }
 
   protected override focusFallback(): HTMLElement | null {
@@ -211,12 +222,8 @@ export class IdContactAuth extends IdContactElement {
 
   private body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
     const flow = this.flow!;
-    // Keyed, so a button is never reused for another action under the user's focus.
     const button = (label: string, action: () => void, primary = false) =>
-      keyed(
-        label,
-        html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`,
-      );
+      html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`;
     const retry = button(text.retry, () => flow.retry(), true);
     const cancel = button(text.cancel, () => flow.cancel());
     // Where the chat link failed or the user logged out: the chooser.

@@ -197,6 +197,18 @@ describe('flow against the real backend', () => {
       expect(states).not.to.include('closed');
     });
 
+    it('moves focus off a button whose action changed under it, to the first action', async () => {
+      const { el } = await mount();
+      await startPopupLogin(el);
+      await loginPageOpen();
+      // Cancel, the second button, becomes "another method" when the window closes.
+      button(el, 'Annuleren').focus();
+      await closePopups();
+      await waitForState(el, 'closed', 5000);
+      await el.updateComplete;
+      expect((el.shadowRoot!.activeElement as HTMLElement | null)?.textContent?.trim()).to.equal('Inlogvenster opnieuw openen');
+    });
+
     it('another method goes back to the chooser', async () => {
       const { el } = await mount();
       await startPopupLogin(el);
