@@ -5,7 +5,7 @@
  * actions below from its buttons.
  */
 import { takeChatLink, type ChatLink } from './chat-link.js';
-import { FINAL, Machine, type Context, type Listener, type Session, type StateName, type Via } from './state.js';
+import { FINAL, Machine, type Context, type Input, type Listener, type Session, type StateName, type Via } from './state.js';
 import {
   attachSession,
   createSession,
@@ -17,6 +17,12 @@ import {
 } from './transport.js';
 import { isAttachedSession, isWebUrl } from './session-check.js';
 import type { AttachedSession, AuthMethod, Session as StartedSession } from './wire.js';
+
+/** The input that reports an error. */
+function failure(e: unknown): Input {
+  const error = e instanceof TransportError ? e : new TransportError('error', String(e));
+  return { type: 'fail', code: error.code, message: error.message };
+}
 
 const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
 
@@ -64,12 +70,6 @@ function pending(popup: Window): boolean {
   } catch {
     return false; // cross-origin now: a page has committed
   }
-}
-
-
-/** The ticket goes in the body only when there is one: a site without tickets sends what it always did. */
-function withTicket(ticket: string | undefined): { ticket?: string } {
-  return ticket ? { ticket } : {};
 }
 
 export interface FlowConfig {
@@ -171,7 +171,7 @@ export class AuthFlow {
       const stored = link ? undefined : this.recall();
       if (link) this.attach(link);
       else if (stored && 'signedIn' in stored) this.machine.send({ type: 'restore', session: stored.session });
-      else if (stored) this.machine.send({ type: 'resume', ...stored });
+      else if (stored) this.machine.send({ type: 'resume', session: stored.session, via: stored.via });
       else this.machine.send({ type: 'load' });
     } else if ((state === 'waiting' || state === 'reconnecting' || state === 'closed') && ctx.session) {
       this.watch(ctx.session);
@@ -208,8 +208,9 @@ export class AuthFlow {
       purpose: this.config.purpose,
       auth_method: method.tag,
       return_url: this.seams.returnUrl(),
-      ...(lang ? { lang } : {}),
-      ...withTicket(this.config.ticket),
+      // Left out of the JSON when undefined: a site without tickets sends what it always did.
+      lang,
+      ticket: this.config.ticket,
     }).then(
       (session) => {
         if (attempt !== this.attempt || this.state !== 'starting') {
@@ -343,7 +344,7 @@ export class AuthFlow {
   /** Exchanges the chat link's one-time reference for the session's stream. */
   private attach(link: ChatLink): void {
     this.machine.send({ type: 'attach' });
-    attachSession(this.config.backend, { ...link, ...withTicket(this.config.ticket) }).then(
+    attachSession(this.config.backend, { ...link, ticket: this.config.ticket }).then(
       (session) => {
         // The reference is spent now: a reload must find the session in storage.
         this.remember({ session, via: 'chat' });
@@ -374,8 +375,7 @@ export class AuthFlow {
   }
 
   private fail(e: unknown): void {
-    const error = e instanceof TransportError ? e : new TransportError('error', String(e));
-    this.machine.send({ type: 'fail', code: error.code, message: error.message });
+    this.machine.send(failure(e));
   }
 
   /** Effects of entering a state. */
@@ -422,28 +422,21 @@ export class AuthFlow {
 
   private watch(session: Session): void {
     this.stopWatching();
-    const send = this.machine.send.bind(this.machine);
+    const send = (input: Input) => this.machine.send(input);
+    // The stream closed itself: nothing left to stop.
+    const last = (input: Input) => {
+      this.unwatch = undefined;
+      send(input);
+    };
     this.unwatch = watchSession(
       session.events_url,
       {
         live: () => send({ type: 'live' }),
         lost: () => send({ type: 'lost' }),
-        result: (r) => {
-          this.unwatch = undefined;
-          send(
-            r.status === 'succes'
-              ? { type: 'succeeded', attributes: r.attributes, logout: r.logout === true }
-              : { type: 'failed' },
-          );
-        },
-        expired: () => {
-          this.unwatch = undefined;
-          send({ type: 'expired' });
-        },
-        giveUp: (e) => {
-          this.unwatch = undefined;
-          this.fail(e);
-        },
+        result: (r) =>
+          last(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes, logout: r.logout === true } : { type: 'failed' }),
+        expired: () => last({ type: 'expired' }),
+        giveUp: (e) => last(failure(e)),
       },
       this.seams.stream,
     );
@@ -488,21 +481,18 @@ export class AuthFlow {
       value = {}; // unreadable: dropped like any unsound record
     }
     if (value === null) return undefined;
-    const stored = this.sound(value as Partial<Running & SignedIn>);
-    if (!stored) this.forget();
-    return stored;
+    if (this.sound(value as Partial<Running & SignedIn>)) return value as Stored;
+    this.forget();
+    return undefined;
   }
 
-  private sound(value: Partial<Running & SignedIn>): Stored | undefined {
+  /** Fields other than these are never read, so a record with extra ones is still sound. */
+  private sound(value: Partial<Running & SignedIn>): boolean {
     const { backend } = this.config;
-    const s = value?.session;
-    if (!isAttachedSession(backend, s)) return undefined;
-    const { session_id, events_url } = s;
-    if (value.signedIn === true) {
-      return value.backend === backend ? { signedIn: true, backend, session: { session_id, events_url } } : undefined;
-    }
-    const { client_url } = s as Partial<StartedSession>;
-    if ((client_url !== undefined && !isWebUrl(client_url)) || !VIAS.includes(value.via!)) return undefined;
-    return { session: { session_id, events_url, ...(client_url === undefined ? {} : { client_url }) }, via: value.via! };
+    const session = value?.session;
+    if (!isAttachedSession(backend, session)) return false;
+    if (value.signedIn === true) return value.backend === backend;
+    const { client_url } = session as Session;
+    return (client_url === undefined || isWebUrl(client_url)) && VIAS.includes(value.via!);
   }
 }

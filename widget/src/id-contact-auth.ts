@@ -205,8 +205,6 @@ export class IdContactAuth extends IdContactElement {
       case 'idle':
       case 'loading':
         return text.loading;
-      case 'attaching':
-        return text.attaching;
       case 'choosing':
         return text.choose;
       case 'error':

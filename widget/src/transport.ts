@@ -1,3 +1,10 @@
+const postJson = (backend: string, path: string, body: object) =>
+  request(endpoint(backend, path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
 /**
  * Everything the widget says to the backend: its fetches and the session's
  * event stream. Knows nothing of rendering or state; failures come out as
@@ -26,22 +33,14 @@ export async function createSession(
   backend: string,
   body: { purpose: string; auth_method: string; return_url?: string; lang?: string; ticket?: string },
 ): Promise<Session> {
-  const session = await request(endpoint(backend, 'sessions'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const session = await postJson(backend, 'sessions', body);
   if (!isStartedSession(backend, session)) throw badResponse();
   return session;
 }
 
 /** `POST /sessions/attach`: spends the chat link's reference, and has any result on it verified. */
 export async function attachSession(backend: string, body: { reference: string; result?: string; ticket?: string }): Promise<AttachedSession> {
-  const session = await request(endpoint(backend, 'sessions/attach'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const session = await postJson(backend, 'sessions/attach', body);
   if (!isAttachedSession(backend, session)) throw badResponse();
   return session;
 }
