@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { widgetBundleStatus } from '../src/routes/widget.ts';
+import { chooseEncoding, widgetBundleStatus } from '../src/routes/widget.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import { rsaKeyPair } from './support/keys.ts';
 import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
@@ -127,6 +128,72 @@ describe('GET /widget.js, /widget.iife.js, /agent.js and /agent.iife.js', () => 
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
     expect(await response.text()).toBe(content);
+  });
+
+  describe('compressed, with an ETag per encoding', () => {
+    // Large enough that compressing pays, like the real bundles.
+    const source = `export class IdContactAuth {}\n${Array.from({ length: 400 }, (_, i) => `const line${i} = 'text ${i}';`).join('\n')}`;
+    const bundleDir = mkdtempSync(join(tmpdir(), 'idc-widget-'));
+    for (const file of BUNDLE_FILES) writeFileSync(join(bundleDir, file), source);
+    const { app } = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: bundleDir } });
+    const get = (headers: Record<string, string>) => app.request('/widget.js', { headers });
+    const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
+
+    it('sends brotli to a browser that takes it, gzip to one that takes only gzip, else the file as is', async () => {
+      const brotli = await get({ 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+      expect(brotli.headers.get('content-encoding')).toBe('br');
+      expect(brotli.headers.get('vary')).toBe('Accept-Encoding');
+      const brotliBody = await bytes(brotli);
+      expect(brotliBody.length).toBeLessThan(source.length / 4);
+      expect(brotliDecompressSync(brotliBody).toString()).toBe(source);
+
+      const gzipped = await get({ 'Accept-Encoding': 'gzip' });
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gunzipSync(await bytes(gzipped)).toString()).toBe(source);
+
+      const plain = await get({});
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+      expect(await plain.text()).toBe(source);
+    });
+
+    it('answers a revalidation with its ETag with 304 and no body; another encoding has another ETag', async () => {
+      const first = await get({ 'Accept-Encoding': 'br' });
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await get({ 'Accept-Encoding': 'br', 'If-None-Match': `W/${etag}, "other"` });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect((await bytes(again)).length).toBe(0);
+      const gzipped = await get({ 'Accept-Encoding': 'gzip', 'If-None-Match': etag });
+      expect(gzipped.status).toBe(200);
+      expect(gzipped.headers.get('etag')).not.toBe(etag);
+    });
+
+    it('serves a rebuilt bundle without a restart', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'idc-widget-'));
+      for (const file of BUNDLE_FILES) writeFileSync(join(dir, file), source);
+      const backend = testBackend({ ours, plugin, env: { IDC_WIDGET_DIR: dir } });
+      const before = await backend.app.request('/widget.js', { headers: { 'Accept-Encoding': 'gzip' } });
+      writeFileSync(join(dir, 'id-contact-auth.js'), `${source}\n// rebuilt`);
+      const after = await backend.app.request('/widget.js', { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(gunzipSync(await bytes(after)).toString()).toBe(`${source}\n// rebuilt`);
+      expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    });
+  });
+
+  it.each([
+    ['gzip, deflate, br, zstd', 'br'],
+    ['br;q=0, gzip', 'gzip'],
+    ['BR;Q=0.5', 'br'],
+    ['*', 'br'],
+    ['*;q=0, gzip;q=0.1', 'gzip'],
+    ['deflate', 'identity'],
+    ['gzip;q=0', 'identity'],
+    ['gzip;q=nonsense', 'identity'],
+    ['', 'identity'],
+  ])('chooses the encoding for Accept-Encoding %j: %s', (header, encoding) => {
+    expect(chooseEncoding(header)).toBe(encoding);
   });
 
   it.each(['/widget.js', '/agent.js'])('says how to build the widget when %s is missing', async (path) => {
