@@ -3,7 +3,8 @@
  * with its budget beside it. Runs the measuring scripts one after the other
  * (each prints its own detail), then a summary:
  *
- * - backend CPU per accepted result vs bare decrypt+verify (server/bench/intake.ts), memory and Redis stores;
+ * - backend CPU per accepted result vs bare decrypt+verify (server/bench/intake.ts), memory and Redis stores,
+ *   and the same ratio for a plain node:http server that does nothing but verify (the floor);
  * - memory per waiting resident and result-to-event latency with 10,000 streams, at 50/s and in bursts
  *   of 16, on one instance and across two on one Redis (server/bench/stream-latency.ts);
  * - bundle sizes (scripts/size.ts), `npm start` time (scripts/measure-start.ts), and the built
@@ -40,6 +41,11 @@ function ratio(line: string): number {
   const match = /\(([\d.]+) ms CPU each\).*\(([\d.]+) ms backend CPU each\)/.exec(line);
   return match ? Number(match[1]) / Number(match[2]) : NaN;
 }
+/** The same ratio for the plain node:http server that only verifies: what any HTTP server here reaches. */
+function floorRatio(line: string): number {
+  const match = /bare decrypt\+verify.*?\(([\d.]+) ms CPU each\).*node:http \+ verify alone \(([\d.]+) ms CPU each\)/.exec(line);
+  return match ? Number(match[1]) / Number(match[2]) : NaN;
+}
 const intakeLine = (prefix: string) => intake.split('\n').find((line) => line.startsWith(prefix)) ?? '';
 const streamLine = (prefix: string) => streams.split('\n').find((line) => line.startsWith(prefix)) ?? '';
 const sizeOf = (file: string) => number(sizes.split('\n').find((line) => line.startsWith(file)) ?? '', /([\d.]+) KB gzip/);
@@ -48,6 +54,7 @@ const rows: Array<[string, string, string]> = [
   ['backend CPU per result vs bare decrypt+verify (bare/backend), RSA', ratio(intakeLine('RSA-2048 (RSA-OAEP')).toFixed(2), '>= 0.85'],
   ['  the same, EC P-256', ratio(intakeLine('EC P-256')).toFixed(2), '>= 0.85'],
   ['  the same, RSA with the Redis store', ratio(intakeLine('RSA-2048, Redis store')).toFixed(2), '(Redis variant)'],
+  ['  a plain node:http server that only verifies (the floor here), RSA / EC', `${floorRatio(intakeLine('RSA-2048 (RSA-OAEP')).toFixed(2)} / ${floorRatio(intakeLine('EC P-256')).toFixed(2)}`, '(reference)'],
   ['memory per waiting resident, 10,000 at once, RSS', `${number(streamLine('one instance, memory store: memory'), /([\d.]+) KB RSS/)} KB`, '<= 16 KB'],
   ['  the same, two instances on one Redis', `${number(streamLine('two instances, Redis, result to the other instance: memory'), /([\d.]+) KB RSS/)} KB`, '(Redis variant)'],
   ['result-to-event p99, 10,000 streams, 50 results/s', `${number(streamLine('one instance, memory store, 50/s'), /p99\s+([\d.]+) ms/)} ms`, '<= 20 ms'],

@@ -7,10 +7,17 @@
  * the backend's own CPU time per result in each phase: on a 2-core machine the
  * load generator takes CPU from the server, so CPU per result is the fairer
  * comparison of what the route adds to bare verification.
+ *
+ * A third phase posts the same tokens to a plain node:http server that only
+ * reads the body and verifies it (no framework, store, replay check, limits or
+ * logs): what any HTTP server costs on this machine beyond the crypto, the
+ * floor under the backend's figure.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,19 +60,23 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   const tokens = await makeTokens(ours, plugin, COUNT);
   const keys = { decryptionKey: ours.privateKey, signatureKeys: [plugin.publicKey] };
 
-  // Warm up, then measure bare verification the way the server sees it: CONCURRENCY at a time
-  // (WebCrypto work runs on libuv's thread pool, so concurrency counts).
-  for (const token of tokens.slice(0, 50)) await verifyAuthResult(token, keys);
-  let next = 0;
-  const bareCpu = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < COUNT) await verifyAuthResult(tokens[next++]!, keys);
-    }),
-  );
-  const bareRate = COUNT / ((performance.now() - started) / 1000);
-  const bareCpuMs = cpuMs(process.cpuUsage(bareCpu)) / COUNT;
+  // Bare verification the way the server sees it: CONCURRENCY at a time (WebCrypto
+  // work runs on libuv's thread pool, so concurrency counts). The first pass warms
+  // up (JIT, jose's key cache); the second is measured.
+  const verifyAll = async () => {
+    let next = 0;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COUNT) await verifyAuthResult(tokens[next++]!, keys);
+      }),
+    );
+    return { rate: COUNT / ((performance.now() - started) / 1000), cpuMs: cpuMs(process.cpuUsage(cpu)) / COUNT };
+  };
+  await verifyAll();
+  const { rate: bareRate, cpuMs: bareCpuMs } = await verifyAll();
+  const floorCpuMs = await plainServerCpuMs(tokens, keys);
 
   let app: ReturnType<typeof createApp> | undefined;
   const server = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
@@ -93,14 +104,8 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
     });
   }
 
-  const job = join(mkdtempSync(join(tmpdir(), 'idc-bench-')), 'job.json');
-  writeFileSync(job, JSON.stringify({ url: server.url, attrIds, tokens, concurrency: CONCURRENCY }));
   const httpCpu = process.cpuUsage();
-  const { accepted, seconds } = await new Promise<{ accepted: number; seconds: number }>((resolve, reject) =>
-    execFile(process.execPath, [new URL('./load-worker.mjs', import.meta.url).pathname, job], (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout)),
-    ),
-  );
+  const { accepted, seconds } = await postAll(server.url, attrIds, tokens);
   const httpCpuMs = cpuMs(process.cpuUsage(httpCpu)) / COUNT;
   const httpRate = accepted / seconds;
   await server.close();
@@ -109,8 +114,44 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   console.log(
     `${label.padEnd(30)} bare decrypt+verify ${bareRate.toFixed(0).padStart(5)}/s (${bareCpuMs.toFixed(2)} ms CPU each)` +
       `   POST /attributes ${httpRate.toFixed(0).padStart(5)}/s (${httpCpuMs.toFixed(2)} ms backend CPU each)` +
-      `   ${accepted}/${COUNT} accepted`,
+      `   ${accepted}/${COUNT} accepted` +
+      `   node:http + verify alone (${floorCpuMs.toFixed(2)} ms CPU each)`,
   );
+}
+
+/** Posts each token to its attr_url from the load worker (its own process): `{accepted, seconds}`. */
+function postAll(url: string, attrIds: string[], tokens: string[]): Promise<{ accepted: number; seconds: number }> {
+  const job = join(mkdtempSync(join(tmpdir(), 'idc-bench-')), 'job.json');
+  writeFileSync(job, JSON.stringify({ url, attrIds, tokens, concurrency: CONCURRENCY }));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [new URL('./load-worker.mjs', import.meta.url).pathname, job], (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
+/** CPU per token of a plain node:http server that reads each body and verifies it, nothing else. */
+async function plainServerCpuMs(tokens: string[], keys: Parameters<typeof verifyAuthResult>[1]): Promise<number> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () =>
+      verifyAuthResult(Buffer.concat(chunks).toString(), keys).then(
+        () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'),
+        () => response.writeHead(400).end(),
+      ),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const cpu = process.cpuUsage();
+    const { accepted } = await postAll(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens.map((_, i) => String(i)), tokens);
+    if (accepted !== tokens.length) throw new Error(`plain server accepted ${accepted} of ${tokens.length}`);
+    return cpuMs(process.cpuUsage(cpu)) / tokens.length;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 }
 
 console.log(`Result intake benchmark: ${COUNT} distinct results each, ${CONCURRENCY} concurrent HTTP clients, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`);
