@@ -43,19 +43,21 @@ const BUSY: ReadonlySet<StateName> = new Set([
   'reconnecting',
 ]);
 
-/** Errors only the site can fix: nothing for the resident to retry. */
-const SITE_ERRORS: ReadonlySet<string> = new Set(['unknown_purpose']);
-
-/** Errors of the chat link: nothing to retry, the way on is a new login. */
-const LINK_ERRORS: Record<string, keyof Strings> = { unknown_reference: 'linkUsed', bad_result: 'errorResult' };
-
-function errorKey(code: string | undefined): keyof Strings {
-  if (code && Object.hasOwn(LINK_ERRORS, code)) return LINK_ERRORS[code]!;
-  if (code === 'network') return 'errorNetwork';
-  if (code === 'unknown_purpose') return 'errorPurpose';
-  if (code === 'stream') return 'errorStream';
-  return 'error';
-}
+/**
+ * The text of each error the resident can meet; any other says `error`.
+ * `unknown_purpose` only the site can fix: nothing to retry. The chat link's
+ * (`unknown_reference`, `bad_result`) have nothing to retry either: the way on
+ * is a new login.
+ */
+const ERROR_TEXT: Record<string, keyof Strings> = {
+  network: 'errorNetwork',
+  stream: 'errorStream',
+  unknown_purpose: 'errorPurpose',
+  unknown_reference: 'linkUsed',
+  bad_result: 'errorResult',
+};
+const SITE_ERROR = 'unknown_purpose';
+const isLinkError = (code: string) => code === 'unknown_reference' || code === 'bad_result';
 
 export class IdContactAuth extends IdContactElement {
   static override styles = styles;
@@ -161,7 +163,7 @@ export class IdContactAuth extends IdContactElement {
     if (state === 'failed') this.emit('id-contact-failed', { sessionId });
     if (state === 'error') this.emit('id-contact-error', { message: ctx.error?.message ?? '' });
     // For the site's developer: the resident cannot fix these.
-    if (state === 'empty' || SITE_ERRORS.has(ctx.error?.code ?? '')) {
+    if (state === 'empty' || ctx.error?.code === SITE_ERROR) {
       console.warn(`<id-contact-auth>: ${state === 'empty' ? 'no login methods for' : 'the core does not know'} purpose "${this.purpose}"`);
     }
   }
@@ -203,12 +205,11 @@ export class IdContactAuth extends IdContactElement {
   private statusText(state: StateName, ctx: Context, text: Strings): string {
     switch (state) {
       case 'idle':
-      case 'loading':
         return text.loading;
       case 'choosing':
         return text.choose;
       case 'error':
-        return text[errorKey(ctx.error?.code)];
+        return text[(ctx.error && Object.hasOwn(ERROR_TEXT, ctx.error.code) && ERROR_TEXT[ctx.error.code]) || 'error'];
       case 'starting':
         return format(text.starting, { method: ctx.method?.name ?? '' });
       case 'waiting':
@@ -248,8 +249,8 @@ export class IdContactAuth extends IdContactElement {
         </ul>`;
       case 'error': {
         const code = ctx.error?.code ?? '';
-        if (SITE_ERRORS.has(code)) return contact;
-        return html`${actions(Object.hasOwn(LINK_ERRORS, code) ? login : retry)}${contact}`;
+        if (code === SITE_ERROR) return contact;
+        return html`${actions(isLinkError(code) ? login : retry)}${contact}`;
       }
       case 'empty':
         return contact;

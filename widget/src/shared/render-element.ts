@@ -27,12 +27,10 @@ export type PropertyValues<_T = unknown> = Map<PropertyKey, unknown>;
 export const css = (strings: TemplateStringsArray, ...values: (string | number)[]): string =>
   strings.reduce((text, part, i) => text + values[i - 1] + part);
 
-/**
- * A class after `finalize`: `attributes` maps an attribute to its property,
- * `declared` maps every declared property to the attribute it reflects to
- * ('' when it does not).
- */
-type Finalized = typeof RenderElement & { attributes: Map<string, string>; declared: Map<string, string>; sheet?: CSSStyleSheet };
+/** Per class after `finalize`: every declared property, with its attribute ('' for none) and whether it reflects. */
+type Declared = Map<string, readonly [attribute: string, reflect?: boolean]>;
+type Finalized = typeof RenderElement & { declared: Declared; sheet?: CSSStyleSheet };
+type Fields = Record<string, unknown>;
 
 export abstract class RenderElement extends HTMLElement {
   static properties: PropertyDeclarations = {};
@@ -40,33 +38,26 @@ export abstract class RenderElement extends HTMLElement {
 
   /** Called by customElements.define: declared properties become accessors. */
   static get observedAttributes(): string[] {
-    return [...finalize(this).attributes.keys()];
-  }
-
-  /** Whether the element rendered at least once. */
-  hasUpdated = false;
-  private readonly values = new Map<string, unknown>();
-  private changed: PropertyValues = new Map();
-  private pending = false;
-  private updatePromise: Promise<boolean>;
-  private enableUpdating!: (ready: boolean) => void;
-  /** Values set on the element before it was upgraded: they shadow the accessors until moved. */
-  private early?: [string, unknown][];
-
-  constructor() {
-    super();
-    const self = this as unknown as Record<string, unknown>;
-    for (const name of finalize(this.constructor as typeof RenderElement).declared.keys()) {
-      if (Object.hasOwn(this, name)) (this.early ??= []).push([name, self[name]]), delete self[name];
-    }
-    // Nothing renders before the element is first connected, as in Lit.
-    this.updatePromise = new Promise((ready) => (this.enableUpdating = ready));
-    this.requestUpdate();
+    return [...finalize(this).values()].map(([attribute]) => attribute).filter(Boolean);
   }
 
   /** Resolves after the pending render: true when no other is pending then. */
-  get updateComplete(): Promise<boolean> {
-    return this.updatePromise;
+  updateComplete: Promise<boolean>;
+  private values: Fields = {};
+  private changed: PropertyValues = new Map();
+  private pending = false;
+  private enableUpdating!: (ready: boolean) => void;
+  /** Values set on the element before it was upgraded: they shadow the accessors until moved. */
+  private early: [string, unknown][] = [];
+
+  constructor() {
+    super();
+    for (const name of finalize(this.constructor as typeof RenderElement).keys()) {
+      if (Object.hasOwn(this, name)) this.early.push([name, (this as unknown as Fields)[name]]), delete (this as unknown as Fields)[name];
+    }
+    // Nothing renders before the element is first connected, as in Lit.
+    this.updateComplete = new Promise((ready) => (this.enableUpdating = ready));
+    this.requestUpdate();
   }
 
   /** Renders again soon; `name` and `old` record a change for `willUpdate`. */
@@ -74,7 +65,7 @@ export abstract class RenderElement extends HTMLElement {
     if (name !== undefined && !this.changed.has(name)) this.changed.set(name, old);
     if (!this.pending) {
       this.pending = true;
-      this.updatePromise = this.enqueue(this.updatePromise);
+      this.updateComplete = this.enqueue(this.updateComplete);
     }
   }
 
@@ -86,8 +77,9 @@ export abstract class RenderElement extends HTMLElement {
   disconnectedCallback(): void {}
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const name = (this.constructor as Finalized).attributes.get(attribute);
-    if (name) (this as unknown as Record<string, unknown>)[name] = value;
+    for (const [name, [observed]] of (this.constructor as Finalized).declared) {
+      if (observed === attribute) (this as unknown as Fields)[name] = value;
+    }
   }
 
   /** Before rendering, with what changed: the place to derive state from properties. */
@@ -97,68 +89,47 @@ export abstract class RenderElement extends HTMLElement {
   protected abstract render(): unknown;
 
   private async enqueue(previous: Promise<boolean>): Promise<boolean> {
-    try {
-      await previous;
-    } catch {
-      // that render's error went to its own updateComplete
-    }
+    // That render's error went to its own updateComplete.
+    await previous.catch(() => undefined);
     const changed = this.changed;
     try {
-      for (const [name, value] of this.early?.splice(0) ?? []) (this as unknown as Record<string, unknown>)[name] = value;
+      for (const [name, value] of this.early.splice(0)) (this as unknown as Fields)[name] = value;
       this.willUpdate(changed);
-      const { declared } = this.constructor as Finalized;
-      for (const name of changed.keys()) {
-        const attribute = declared.get(name as string);
-        const value = this.values.get(name as string);
-        if (attribute) value == null ? this.removeAttribute(attribute) : this.setAttribute(attribute, String(value));
+      for (const [name, [attribute, reflect]] of (this.constructor as Finalized).declared) {
+        const value = this.values[name];
+        if (reflect && changed.has(name)) value == null ? this.removeAttribute(attribute) : this.setAttribute(attribute, String(value));
       }
       render(this.render(), this.shadowRoot!, { host: this });
     } finally {
       this.changed = new Map();
       this.pending = false;
     }
-    this.hasUpdated = true;
     this.updated(changed);
     return !this.pending;
   }
-
-  /** The setter behind a declared property. */
-  private setProperty(name: string, value: unknown): void {
-    const old = this.values.get(name);
-    if (old === value) return;
-    this.values.set(name, value);
-    this.requestUpdate(name, old);
-  }
 }
 
-/**
- * Once per class, parents first: accessors for its declared properties, and
- * which attribute sets which property.
- */
-function finalize(element: typeof RenderElement): Finalized {
+/** Once per class, parents first: which properties it declares, and an accessor for each new one. */
+function finalize(element: typeof RenderElement): Declared {
   const target = element as Finalized;
-  if (Object.hasOwn(target, 'attributes')) return target;
+  if (Object.hasOwn(target, 'declared')) return target.declared;
   const parent = Object.getPrototypeOf(target) as typeof RenderElement;
-  const inherited = parent === RenderElement ? undefined : finalize(parent);
-  target.attributes = new Map(inherited?.attributes);
-  target.declared = new Map(inherited?.declared);
-  if (Object.hasOwn(target, 'properties')) {
-    for (const [name, { attribute = name.toLowerCase(), reflect }] of Object.entries(target.properties)) {
-      if (attribute) target.attributes.set(attribute, name);
-      target.declared.set(name, reflect && attribute ? attribute : '');
-      Object.defineProperty(target.prototype, name, {
-        get(this: RenderElement) {
-          return this['values'].get(name);
-        },
-        set(this: RenderElement, value: unknown) {
-          this['setProperty'](name, value);
-        },
-        configurable: true,
-        enumerable: true,
-      });
-    }
+  const declared: Declared = new Map(parent === RenderElement ? [] : finalize(parent));
+  for (const [name, { attribute = name.toLowerCase(), reflect }] of Object.entries(Object.hasOwn(target, 'properties') ? target.properties : {})) {
+    declared.set(name, [attribute || '', reflect]);
+    Object.defineProperty(target.prototype, name, {
+      get(this: RenderElement) {
+        return this['values'][name];
+      },
+      set(this: RenderElement, value: unknown) {
+        const old = this['values'][name];
+        if (old !== value) (this['values'][name] = value), this.requestUpdate(name, old);
+      },
+      configurable: true,
+      enumerable: true,
+    });
   }
-  return target;
+  return (target.declared = declared);
 }
 
 /** The class's styles, parsed once for all its instances where the browser can share a sheet. */
