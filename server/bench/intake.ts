@@ -34,6 +34,8 @@ import { startRedisServer } from '../test/support/redis-server.ts';
 import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+/** Results posted before each HTTP measurement, so that servers are measured warm, as bare verification is. */
+const WARMUP = Math.min(400, COUNT);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 let benchRuns = 0;
 
@@ -57,7 +59,9 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
 async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   const ours = (kind === 'rsa' ? rsaKeyPair() : ecKeyPair());
   const plugin = (kind === 'rsa' ? rsaKeyPair() : ecKeyPair());
-  const tokens = await makeTokens(ours, plugin, COUNT);
+  const all = await makeTokens(ours, plugin, WARMUP + COUNT);
+  const warmup = all.slice(0, WARMUP);
+  const tokens = all.slice(WARMUP);
   const keys = { decryptionKey: ours.privateKey, signatureKeys: [plugin.publicKey] };
 
   // Bare verification the way the server sees it: CONCURRENCY at a time (WebCrypto
@@ -76,7 +80,7 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   };
   await verifyAll();
   const { rate: bareRate, cpuMs: bareCpuMs } = await verifyAll();
-  const floorCpuMs = await plainServerCpuMs(tokens, keys);
+  const floorCpuMs = await plainServerCpuMs(warmup, tokens, keys);
 
   let app: ReturnType<typeof createApp> | undefined;
   const server = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
@@ -90,7 +94,7 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
   const store = redisUrl ? new RedisSessionStore({ url: redisUrl, key: randomBytes(32), prefix: `bench${++benchRuns}:` }) : new MemorySessionStore();
   app = createApp(config, { store, logger: silentLogger });
   const attrIds: string[] = [];
-  for (let i = 0; i < COUNT; i += 1) {
+  for (let i = 0; i < WARMUP + COUNT; i += 1) {
     const attrId = randomSecret();
     attrIds.push(attrId);
     await store.create({
@@ -104,8 +108,9 @@ async function bench(label: string, kind: 'rsa' | 'ec', redisUrl?: string) {
     });
   }
 
+  await postAll(server.url, attrIds.slice(0, WARMUP), warmup);
   const httpCpu = process.cpuUsage();
-  const { accepted, seconds } = await postAll(server.url, attrIds, tokens);
+  const { accepted, seconds } = await postAll(server.url, attrIds.slice(WARMUP), tokens);
   const httpCpuMs = cpuMs(process.cpuUsage(httpCpu)) / COUNT;
   const httpRate = accepted / seconds;
   await server.close();
@@ -130,8 +135,8 @@ function postAll(url: string, attrIds: string[], tokens: string[]): Promise<{ ac
   );
 }
 
-/** CPU per token of a plain node:http server that reads each body and verifies it, nothing else. */
-async function plainServerCpuMs(tokens: string[], keys: Parameters<typeof verifyAuthResult>[1]): Promise<number> {
+/** CPU per token of a plain node:http server that reads each body and verifies it, nothing else (after a warm-up). */
+async function plainServerCpuMs(warmup: string[], tokens: string[], keys: Parameters<typeof verifyAuthResult>[1]): Promise<number> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -144,8 +149,10 @@ async function plainServerCpuMs(tokens: string[], keys: Parameters<typeof verify
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await postAll(url, warmup.map((_, i) => String(i)), warmup);
     const cpu = process.cpuUsage();
-    const { accepted } = await postAll(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens.map((_, i) => String(i)), tokens);
+    const { accepted } = await postAll(url, tokens.map((_, i) => String(i)), tokens);
     if (accepted !== tokens.length) throw new Error(`plain server accepted ${accepted} of ${tokens.length}`);
     return cpuMs(process.cpuUsage(cpu)) / tokens.length;
   } finally {
@@ -154,7 +161,7 @@ async function plainServerCpuMs(tokens: string[], keys: Parameters<typeof verify
   }
 }
 
-console.log(`Result intake benchmark: ${COUNT} distinct results each, ${CONCURRENCY} concurrent HTTP clients, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`);
+console.log(`Result intake benchmark: ${COUNT} distinct results each (after ${WARMUP} to warm up), ${CONCURRENCY} concurrent HTTP clients, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()})`);
 await bench('RSA-2048 (RSA-OAEP + RS256)', 'rsa');
 await bench('EC P-256 (ECDH-ES + ES256)', 'ec');
 // The same intake with every session, replay record and result in Redis (a real redis-server here).
