@@ -10,18 +10,14 @@ import type { AttachedSession, Session } from './wire.js';
 /** `client_url` ends up in a link and a window's location: only web URLs. */
 export const isWebUrl = (v: unknown): v is string => isString(v) && /^https?:\/\//i.test(v);
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The stream's URL carries the session's token: it goes to the backend and nowhere else. */
 export function isBackendUrl(backend: string, v: unknown): v is string {
-  const origin = isWebUrl(v) ? originOf(v) : undefined;
-  return origin !== undefined && origin === originOf(backend);
+  try {
+    return isWebUrl(v) && new URL(v).origin === new URL(backend).origin;
+  } catch {
+    return false; // not a URL, or no usable backend
+  }
 }
 
 export function isAttachedSession(backend: string, v: unknown): v is AttachedSession {

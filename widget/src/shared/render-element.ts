@@ -132,12 +132,13 @@ function finalize(element: typeof RenderElement): Declared {
   return (target.declared = declared);
 }
 
-/** The class's styles, parsed once for all its instances where the browser can share a sheet. */
+/**
+ * The class's styles, parsed once for all its instances. Every browser that
+ * runs the bundle (class static blocks: Safari 16.4, Chrome 94, Firefox 93)
+ * has constructable stylesheets, bar Firefox 93 to 100, long out of support;
+ * and a sheet, unlike a <style> in the shadow root, passes a strict CSP.
+ */
 function adoptStyles(root: ShadowRoot, element: Finalized): void {
-  if (root.adoptedStyleSheets) {
-    if (!Object.hasOwn(element, 'sheet')) (element.sheet = new CSSStyleSheet()).replaceSync(element.styles);
-    root.adoptedStyleSheets = [element.sheet!];
-  } else {
-    root.append(Object.assign(document.createElement('style'), { textContent: element.styles }));
-  }
+  if (!Object.hasOwn(element, 'sheet')) (element.sheet = new CSSStyleSheet()).replaceSync(element.styles);
+  root.adoptedStyleSheets = [element.sheet!];
 }
