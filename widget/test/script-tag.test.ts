@@ -35,6 +35,21 @@ describe('script-tag embed', () => {
     expect(el.shadowRoot!.querySelector('[part~="status"]')!.textContent!.trim()).to.equal('Choose how you want to log in.');
   });
 
+  it('is styled on a page whose Content Security Policy allows no inline styles', async () => {
+    const { backend } = await stack();
+    const { frame, win, el } = await embed(`<meta http-equiv="Content-Security-Policy" content="style-src 'self'">
+      <style>html { scroll-padding-top: 77px }</style>
+      <script type="module" src="${backend}/widget.js"></script>`);
+    frames.push(frame);
+    await waitFor(() => el.state === 'choosing', `choosing (now ${el.state})`);
+    // The page's own inline style is refused: the policy is in force ...
+    expect(win.getComputedStyle(win.document.documentElement).scrollPaddingTop).to.equal('auto');
+    // ... and the widget's, adopted as a stylesheet object, apply.
+    const container = el.shadowRoot!.querySelector('[part~="container"]')!;
+    expect(win.getComputedStyle(container).paddingTop).to.equal('16px');
+    expect(win.errors).to.deep.equal([]);
+  });
+
   it('the classic-script (IIFE) build works the same', async () => {
     const { backend } = await stack();
     const { frame, win, el } = await embed(`<script src="${backend}/widget.iife.js"></script>`);
