@@ -95,12 +95,4 @@ export const agentStyles =
     .danger:hover {
       background: color-mix(in srgb, var(--_error) 85%, var(--_fg));
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `;

@@ -174,7 +174,7 @@ export class IdContactAgent extends IdContactElement {
           ? html`<p part="empty">${text.empty}</p>`
           : nothing}
       ${this.forgetControls(feed, forget, identities, text)}
-      <p class="sr-only" aria-live="polite">${this.announcement}</p>
+      <p class="sr" aria-live="polite">${this.announcement}</p>
     </div>`;
   }
 

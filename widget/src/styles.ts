@@ -70,12 +70,4 @@ export const styles =
     [part='contact'] {
       margin: 0.75em 0 0;
     }
-    .sr {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `;

@@ -108,6 +108,14 @@ export const baseStyles = css`
   dd {
     margin: 0;
   }
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   @media (prefers-reduced-motion: reduce) {
     .busy::before {
       animation: none;
