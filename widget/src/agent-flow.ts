@@ -9,14 +9,15 @@ import { followFeed, forgetIdentities, type FeedOptions } from './agent-transpor
 
 export class AgentFlow {
   readonly machine: AgentMachine;
-  private unfollow?: () => void;
+  #unfollow?: () => void;
+  readonly #backend: string;
+  readonly #ticket: string;
+  readonly #options?: FeedOptions;
 
-  constructor(
-    private readonly backend: string,
-    private readonly ticket: string,
-    onChange: AgentListener,
-    private readonly options?: FeedOptions,
-  ) {
+  constructor(backend: string, ticket: string, onChange: AgentListener, options?: FeedOptions) {
+    this.#backend = backend;
+    this.#ticket = ticket;
+    this.#options = options;
     this.machine = new AgentMachine((input, before) => {
       if (input.type === 'deny') this.stop();
       onChange(input, before);
@@ -26,27 +27,27 @@ export class AgentFlow {
   /** Begins, or picks up again after stop(); nothing without a ticket or after a refusal. */
   start(): void {
     const { feed } = this.machine;
-    if (!this.ticket || feed === 'denied') return;
+    if (!this.#ticket || feed === 'denied') return;
     this.stop();
     const send = this.machine.send.bind(this.machine);
-    this.unfollow = followFeed(
-      this.backend,
-      this.ticket,
+    this.#unfollow = followFeed(
+      this.#backend,
+      this.#ticket,
       {
         open: () => send({ type: 'open' }),
         identity: (identity) => send({ type: 'identity', identity }),
         lost: () => send({ type: 'lost' }),
         denied: (code) => send({ type: 'deny', code }),
       },
-      this.options,
+      this.#options,
     );
     if (feed === 'idle') send({ type: 'connect' });
   }
 
   /** Stops all network activity (the element left the page); start() resumes. */
   stop(): void {
-    this.unfollow?.();
-    this.unfollow = undefined;
+    this.#unfollow?.();
+    this.#unfollow = undefined;
   }
 
   /** Forget, first step: ask for confirmation. */
@@ -61,7 +62,7 @@ export class AgentFlow {
   /** Forget, confirmed: the backend deletes every attribute of the conversation. */
   confirm(): void {
     if (!this.machine.send({ type: 'confirm' })) return;
-    void forgetIdentities(this.backend, this.ticket).then((outcome) =>
+    void forgetIdentities(this.#backend, this.#ticket).then((outcome) =>
       this.machine.send(
         outcome === 'ok' ? { type: 'forgot' } : outcome === 'failed' ? { type: 'forgetFailed' } : { type: 'deny', code: outcome },
       ),

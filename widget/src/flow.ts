@@ -21,7 +21,7 @@ import type { AttachedSession, AuthMethod, Session as StartedSession } from './w
 /** The input that reports an error. */
 function failure(e: unknown): Input {
   const error = e instanceof TransportError ? e : new TransportError('error', String(e));
-  return { type: 'fail', code: error.code, message: error.message };
+  return { type: 'fail', error: { code: error.code, message: error.message } };
 }
 
 const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
@@ -131,26 +131,26 @@ type Stored = Running | SignedIn;
 
 export class AuthFlow {
   readonly machine: Machine;
-  private loading?: AbortController;
-  private unwatch?: () => void;
-  private popup: Window | null = null;
+  #loading?: AbortController;
+  #unwatch?: () => void;
+  #popup: Window | null = null;
   /** Numbers each choice, so a late answer to an abandoned one is dropped. */
-  private attempt = 0;
+  #attempt = 0;
   /** The name of this login's window, for reopening it and for the new-tab link. */
   windowName = WINDOW_NAME;
   /** Between start and stop: only then may a stream be open. */
-  private active = false;
-  private lastActivity = -Infinity;
-  private windowTimer?: ReturnType<typeof setInterval>;
+  #active = false;
+  #lastActivity = -Infinity;
+  #windowTimer?: ReturnType<typeof setInterval>;
+  readonly #config: FlowConfig;
+  readonly #seams: FlowSeams;
 
-  constructor(
-    private readonly config: FlowConfig,
-    onChange: Listener,
-    private readonly seams: FlowSeams = browserSeams,
-  ) {
-    this.machine = new Machine((state, ctx, previous, input) => {
-      this.enter(state, ctx);
-      onChange(state, ctx, previous, input);
+  constructor(config: FlowConfig, onChange: Listener, seams: FlowSeams = browserSeams) {
+    this.#config = config;
+    this.#seams = seams;
+    this.machine = new Machine((state, ctx, input) => {
+      this.#enter(state, ctx);
+      onChange(state, ctx, input);
     });
   }
 
@@ -163,19 +163,19 @@ export class AuthFlow {
 
   /** Begins, or picks up a session this page started before it reloaded. */
   start(): void {
-    this.active = true;
+    this.#active = true;
     const { state, ctx } = this.machine;
     if (state === 'idle') {
       // A chat link wins over a stored session: it is the newer one, and is spent if not used now.
-      const link = this.seams.chatLink();
-      const stored = link ? undefined : this.recall();
-      if (link) this.attach(link);
-      else if (stored && 'signedIn' in stored) this.machine.send({ type: 'restore', session: stored.session });
+      const link = this.#seams.chatLink();
+      const stored = link ? undefined : this.#recall();
+      if (link) this.#attach(link);
+      else if (stored && 'signedIn' in stored) this.machine.send({ type: 'restore', session: stored.session, logout: true });
       else if (stored) this.machine.send({ type: 'resume', session: stored.session, via: stored.via });
       else this.machine.send({ type: 'load' });
     } else if ((state === 'waiting' || state === 'reconnecting' || state === 'closed') && ctx.session) {
-      this.watch(ctx.session);
-      if (this.popup) this.watchWindow();
+      this.#watch(ctx.session);
+      if (this.#popup) this.#watchWindow();
     } else if (state === 'loading') {
       this.machine.send({ type: 'load' });
     } else if (state === 'starting') {
@@ -185,61 +185,61 @@ export class AuthFlow {
 
   /** Stops all network activity; `start` takes up where it left off. */
   stop(): void {
-    this.active = false;
-    clearInterval(this.windowTimer);
-    this.attempt++; // a session still being created is abandoned, its window closed
-    this.loading?.abort();
-    this.stopWatching();
+    this.#active = false;
+    clearInterval(this.#windowTimer);
+    this.#attempt++; // a session still being created is abandoned, its window closed
+    this.#loading?.abort();
+    this.#stopWatching();
   }
 
   /** Starts a login with `method`: from the chooser, or again after a failed or expired one. */
   choose(method: AuthMethod): void {
-    const { backend, lang, mode } = this.config;
+    const { backend, lang, mode } = this.#config;
     if (!['choosing', 'failed', 'expired'].includes(this.state)) return;
     this.windowName = `${WINDOW_NAME}-${++windowCount}`;
     // Open the window now, inside the click: after an await browsers block it.
     // It stays about:blank (a page of another origin would be a navigation
     // that the one to the login page races), but says what is going on.
-    const popup = mode === 'popup' ? this.seams.openWindow('about:blank', this.windowName) : null;
-    if (popup) this.fillWindow(popup, method);
-    const attempt = ++this.attempt;
+    const popup = mode === 'popup' ? this.#seams.openWindow('about:blank', this.windowName) : null;
+    if (popup) this.#fillWindow(popup, method);
+    const attempt = ++this.#attempt;
     this.machine.send({ type: 'choose', method });
     createSession(backend, {
-      purpose: this.config.purpose,
+      purpose: this.#config.purpose,
       auth_method: method.tag,
-      return_url: this.seams.returnUrl(),
+      return_url: this.#seams.returnUrl(),
       // Left out of the JSON when undefined: a site without tickets sends what it always did.
       lang,
-      ticket: this.config.ticket,
+      ticket: this.#config.ticket,
     }).then(
       (session) => {
-        if (attempt !== this.attempt || this.state !== 'starting') {
+        if (attempt !== this.#attempt || this.state !== 'starting') {
           popup?.close();
         } else if (mode === 'redirect') {
-          this.redirect(session);
+          this.#redirect(session);
         } else if (!popup || popup.closed) {
           this.machine.send({ type: 'blocked', session });
         } else {
           popup.location.href = session.client_url;
-          this.popup = popup;
-          this.begin(session, 'popup');
-          this.watchWindow();
+          this.#popup = popup;
+          this.#begin(session, 'popup');
+          this.#watchWindow();
         }
       },
       (e: unknown) => {
         popup?.close();
-        if (attempt === this.attempt) this.fail(e);
+        if (attempt === this.#attempt) this.#fail(e);
       },
     );
   }
 
-  private fillWindow(popup: Window, method: AuthMethod): void {
+  #fillWindow(popup: Window, method: AuthMethod): void {
     try {
       const doc = popup.document;
-      doc.documentElement.lang = this.config.lang ?? '';
+      doc.documentElement.lang = this.#config.lang ?? '';
       doc.title = method.name;
       doc.body.style.cssText = 'font:1.25em system-ui,sans-serif;padding:2em;text-align:center';
-      doc.body.textContent = this.config.startingText?.(method) ?? '';
+      doc.body.textContent = this.#config.startingText?.(method) ?? '';
     } catch {
       // not ours to write to (an embedding that opens windows elsewhere): it stays blank
     }
@@ -248,49 +248,49 @@ export class AuthFlow {
   /** The user opened the login page through the fallback link. */
   openedInTab(): void {
     const { session } = this.ctx;
-    if (this.state === 'blocked' && session) this.begin(session, 'tab');
+    if (this.state === 'blocked' && session) this.#begin(session, 'tab');
   }
 
   /** The user gave up on a popup and goes to the login page with this window. */
   continueHere(): void {
     const { session } = this.ctx;
-    if (this.state === 'blocked' && hasLoginPage(session)) this.redirect(session);
+    if (this.state === 'blocked' && hasLoginPage(session)) this.#redirect(session);
   }
 
   reopen(): void {
     const { session } = this.ctx;
-    const popup = hasLoginPage(session) && this.seams.openWindow(session.client_url, this.windowName);
+    const popup = hasLoginPage(session) && this.#seams.openWindow(session.client_url, this.windowName);
     if (!popup) return;
-    this.popup = popup;
+    this.#popup = popup;
     this.machine.send({ type: 'reopened' });
-    this.watchWindow();
+    this.#watchWindow();
   }
 
   /**
    * Watches the login window while the widget waits: once it is closed and
    * no result came within CLOSED_GRACE_MS, the widget says so.
    */
-  private watchWindow(): void {
-    clearInterval(this.windowTimer);
+  #watchWindow(): void {
+    clearInterval(this.#windowTimer);
     let closedAt = 0;
-    const timer = (this.windowTimer = setInterval(() => {
+    const timer = (this.#windowTimer = setInterval(() => {
       const waiting = this.state === 'waiting' || this.state === 'reconnecting';
-      if (!waiting || !this.popup) clearInterval(timer);
-      else if (!this.popup.closed) closedAt = 0;
+      if (!waiting || !this.#popup) clearInterval(timer);
+      else if (!this.#popup.closed) closedAt = 0;
       else if (!closedAt) closedAt = Date.now();
       else if (Date.now() - closedAt >= CLOSED_GRACE_MS) {
         clearInterval(timer);
-        this.popup = null;
+        this.#popup = null;
         this.machine.send({ type: 'closed' });
       }
     }, 250));
   }
 
   cancel(): void {
-    this.attempt++;
-    const popup = this.popup;
+    this.#attempt++;
+    const popup = this.#popup;
     if (popup) closeWhenSettled(popup);
-    this.popup = null;
+    this.#popup = null;
     this.machine.send({ type: 'cancel' });
   }
 
@@ -308,21 +308,21 @@ export class AuthFlow {
    */
   logout(): void {
     const { session } = this.ctx;
-    if (!this.signedIn || !session) return;
-    sessionFeedback(this.config.backend, session, 'logout').catch(() => undefined);
+    if (!this.#signedIn || !session) return;
+    sessionFeedback(this.#config.backend, session, 'logout').catch(() => undefined);
     this.machine.send({ type: 'logout', sessionId: session.session_id });
   }
 
   /** The user did something meaningful; passed on (throttled) while a login session lasts. */
   reportActivity(now = Date.now()): void {
     const { session, logout } = this.ctx;
-    if (!this.signedIn || !logout || !session || now - this.lastActivity < ACTIVITY_INTERVAL_MS) return;
-    this.lastActivity = now;
-    sessionFeedback(this.config.backend, session, 'activity').catch((e: unknown) => this.ended(e, session));
+    if (!this.#signedIn || !logout || !session || now - this.#lastActivity < ACTIVITY_INTERVAL_MS) return;
+    this.#lastActivity = now;
+    sessionFeedback(this.#config.backend, session, 'activity').catch((e: unknown) => this.#ended(e, session));
   }
 
   /** Showing a verified login, with or without its attributes. */
-  private get signedIn(): boolean {
+  get #signedIn(): boolean {
     return this.state === 'success' || this.state === 'signedIn';
   }
 
@@ -332,64 +332,64 @@ export class AuthFlow {
    * in any more, and the record goes. From `signedIn` that means the chooser;
    * `success` still shows what was verified.
    */
-  private ended(e: unknown, session: AttachedSession): boolean {
+  #ended(e: unknown, session: AttachedSession): boolean {
     const status = e instanceof TransportError ? e.status : undefined;
     // 403: the stored token does not open this session; nothing can be done with it either.
     if ((status !== 404 && status !== 403) || this.ctx.session?.session_id !== session.session_id) return false;
-    this.forget();
+    this.#forget();
     this.machine.send({ type: 'gone' });
     return true;
   }
 
   /** Exchanges the chat link's one-time reference for the session's stream. */
-  private attach(link: ChatLink): void {
+  #attach(link: ChatLink): void {
     this.machine.send({ type: 'attach' });
-    attachSession(this.config.backend, { ...link, ticket: this.config.ticket }).then(
+    attachSession(this.#config.backend, { ...link, ticket: this.#config.ticket }).then(
       (session) => {
         // The reference is spent now: a reload must find the session in storage.
-        this.remember({ session, via: 'chat' });
+        this.#remember({ session, via: 'chat' });
         this.machine.send({ type: 'started', session, via: 'chat' });
       },
       (e: unknown) => {
         // 404: spent or expired. A 400 or 409 with a result means the result was refused.
         const status = e instanceof TransportError ? e.status : undefined;
         const refused = status === 404 || status === 400 || status === 409;
-        if (!refused) this.fail(e);
+        if (!refused) this.#fail(e);
         else {
           const code = link.result && status !== 404 ? 'bad_result' : 'unknown_reference';
-          this.machine.send({ type: 'fail', code, message: (e as Error).message });
+          this.machine.send({ type: 'fail', error: { code, message: (e as Error).message } });
         }
       },
     );
   }
 
-  private begin(session: Session, via: Via): void {
-    this.remember({ session, via });
+  #begin(session: Session, via: Via): void {
+    this.#remember({ session, via });
     this.machine.send({ type: 'started', session, via });
   }
 
-  private redirect(session: StartedSession): void {
-    this.remember({ session, via: 'redirect' });
+  #redirect(session: StartedSession): void {
+    this.#remember({ session, via: 'redirect' });
     this.machine.send({ type: 'redirect', session });
-    this.seams.navigate(session.client_url);
+    this.#seams.navigate(session.client_url);
   }
 
-  private fail(e: unknown): void {
+  #fail(e: unknown): void {
     this.machine.send(failure(e));
   }
 
   /** Effects of entering a state. */
-  private enter(state: StateName, ctx: Context): void {
+  #enter(state: StateName, ctx: Context): void {
     if (state === 'loading') {
-      this.loading?.abort();
-      const controller = (this.loading = new AbortController());
-      const { backend, purpose } = this.config;
+      this.#loading?.abort();
+      const controller = (this.#loading = new AbortController());
+      const { backend, purpose } = this.#config;
       (purpose
         ? fetchOptions(backend, purpose, controller.signal)
         : Promise.reject(new TransportError('unknown_purpose', 'The purpose attribute is missing'))
       ).then(
         (methods) => this.machine.send(methods.length ? { type: 'options', methods } : { type: 'noOptions' }),
-        (e: unknown) => controller.signal.aborted || this.fail(e),
+        (e: unknown) => controller.signal.aborted || this.#fail(e),
       );
     } else if (state === 'restoring') {
       // Is the login session still there? An activity report answers 404 when
@@ -399,69 +399,69 @@ export class AuthFlow {
       // again while the backend still has them, and they are not to come back.
       // Checking now, not at Logout, keeps a stale "logged in" off the screen.
       const session = ctx.session!;
-      sessionFeedback(this.config.backend, session, 'activity').then(
+      sessionFeedback(this.#config.backend, session, 'activity').then(
         () => this.machine.send({ type: 'restored' }),
         // Unreachable or failing: the user may well still be logged in; Logout
         // still clears the widget and is sent all the same.
-        (e: unknown) => this.ended(e, session) || this.machine.send({ type: 'restored' }),
+        (e: unknown) => this.#ended(e, session) || this.machine.send({ type: 'restored' }),
       );
     } else if (state === 'waiting') {
-      if (this.active && !this.unwatch && ctx.session) this.watch(ctx.session);
+      if (this.#active && !this.#unwatch && ctx.session) this.#watch(ctx.session);
     } else if (state === 'success' && ctx.logout && ctx.session) {
-      this.stopWatching();
+      this.#stopWatching();
       // The login session outlives this page: keep what Logout needs after a reload.
       const { session_id, events_url } = ctx.session;
-      this.remember({ signedIn: true, backend: this.config.backend, session: { session_id, events_url } });
+      this.#remember({ signedIn: true, backend: this.#config.backend, session: { session_id, events_url } });
     } else if (state === 'error') {
-      this.stopWatching();
+      this.#stopWatching();
     } else if (FINAL.has(state) || state === 'choosing') {
-      this.stopWatching();
-      this.forget();
+      this.#stopWatching();
+      this.#forget();
     }
   }
 
-  private watch(session: Session): void {
-    this.stopWatching();
+  #watch(session: Session): void {
+    this.#stopWatching();
     const send = (input: Input) => this.machine.send(input);
     // The stream closed itself: nothing left to stop.
     const last = (input: Input) => {
-      this.unwatch = undefined;
+      this.#unwatch = undefined;
       send(input);
     };
-    this.unwatch = watchSession(
+    this.#unwatch = watchSession(
       session.events_url,
       {
         live: () => send({ type: 'live' }),
         lost: () => send({ type: 'lost' }),
         result: (r) =>
-          last(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes, logout: r.logout === true } : { type: 'failed' }),
+          last(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes, logout: r.logout } : { type: 'failed' }),
         expired: () => last({ type: 'expired' }),
         giveUp: (e) => last(failure(e)),
       },
-      this.seams.stream,
+      this.#seams.stream,
     );
   }
 
-  private stopWatching(): void {
-    this.unwatch?.();
-    this.unwatch = undefined;
+  #stopWatching(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 
-  private get key(): string {
-    return `id-contact-auth ${this.config.backend} ${this.config.purpose}`;
+  get #key(): string {
+    return `id-contact-auth ${this.#config.backend} ${this.#config.purpose}`;
   }
 
-  private remember(stored: Stored): void {
+  #remember(stored: Stored): void {
     try {
-      this.seams.storage()?.setItem(this.key, JSON.stringify(stored));
+      this.#seams.storage()?.setItem(this.#key, JSON.stringify(stored));
     } catch {
       // full or disabled storage only costs the resume after a reload
     }
   }
 
-  private forget(): void {
+  #forget(): void {
     try {
-      this.seams.storage()?.removeItem(this.key);
+      this.#seams.storage()?.removeItem(this.#key);
     } catch {
       // as above
     }
@@ -473,22 +473,22 @@ export class AuthFlow {
    * one that fails is dropped and the widget starts afresh, without an error:
    * it is not the resident's doing.
    */
-  private recall(): Stored | undefined {
+  #recall(): Stored | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(this.seams.storage()?.getItem(this.key) ?? 'null');
+      value = JSON.parse(this.#seams.storage()?.getItem(this.#key) ?? 'null');
     } catch {
       value = {}; // unreadable: dropped like any unsound record
     }
     if (value === null) return undefined;
-    if (this.sound(value as Partial<Running & SignedIn>)) return value as Stored;
-    this.forget();
+    if (this.#sound(value as Partial<Running & SignedIn>)) return value as Stored;
+    this.#forget();
     return undefined;
   }
 
   /** Fields other than these are never read, so a record with extra ones is still sound. */
-  private sound(value: Partial<Running & SignedIn>): boolean {
-    const { backend } = this.config;
+  #sound(value: Partial<Running & SignedIn>): boolean {
+    const { backend } = this.#config;
     const session = value?.session;
     if (!isAttachedSession(backend, session)) return false;
     if (value.signedIn === true) return value.backend === backend;

@@ -58,51 +58,51 @@ export class IdContactAgent extends IdContactElement {
   /** Per-language overrides of the strings, attribute labels and method names. */
   declare strings: AgentStringOverrides | undefined;
 
-  private flow?: AgentFlow;
+  #flow?: AgentFlow;
   /** What the live region says: the last change of a login's status. */
-  private announcement = '';
+  #announcement = '';
   /** A control to move focus to after the next render (the confirm step's Cancel). */
-  private focusNext?: string;
+  #focusNext?: string;
 
   /** The connection's state. */
   get state(): FeedState {
-    return this.flow?.machine.feed ?? 'idle';
+    return this.#flow?.machine.feed ?? 'idle';
   }
 
   /** The identities shown, oldest first (copies). */
   get identities(): Identity[] {
-    return (this.flow?.machine.ctx.identities ?? []).map(copy);
+    return (this.#flow?.machine.ctx.identities ?? []).map(copy);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.flow?.start();
+    this.#flow?.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.flow?.stop();
+    this.#flow?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (!this.flow || changed.has('ticket') || changed.has('backend')) this.restart();
+    if (!this.#flow || changed.has('ticket') || changed.has('backend')) this.#restart();
   }
 
-  private restart(): void {
-    this.flow?.stop();
-    this.announcement = '';
+  #restart(): void {
+    this.#flow?.stop();
+    this.#announcement = '';
     const flow: AgentFlow = new AgentFlow(this.backendUrl, this.ticket ?? '', (input, before) => {
-      if (flow !== this.flow) return;
+      if (flow !== this.#flow) return;
       this.requestUpdate();
-      this.report(input, before, flow.machine);
+      this.#report(input, before, flow.machine);
     });
-    this.flow = flow;
+    this.#flow = flow;
     if (this.isConnected) flow.start();
   }
 
   /** Events and the live region's text for one accepted input. */
-  private report(input: AgentInput, before: AgentSnapshot, now: AgentSnapshot): void {
+  #report(input: AgentInput, before: AgentSnapshot, now: AgentSnapshot): void {
     if (input.type === 'deny') this.emit('id-contact-agent-error', { code: input.code });
     if (input.type === 'lost' && before.feed !== 'reconnecting') this.emit('id-contact-agent-error', { code: 'network' });
     if (input.type !== 'identity' || now.ctx.identities === before.ctx.identities) return;
@@ -111,21 +111,21 @@ export class IdContactAgent extends IdContactElement {
     if (before.ctx.identities.find((shown) => shown.id === identity.id)?.status !== identity.status) {
       const { text, methods } = agentStringsFor(this.locale, this.strings);
       const method = labelFor(methods, identity.auth_method ?? '');
-      this.announcement =
+      this.#announcement =
         identity.status === 'verified'
           ? format(text.announceVerified, { method })
-          : format(text.announceStatus, { method, status: this.statusLabel(identity, text) });
+          : format(text.announceStatus, { method, status: this.#statusLabel(identity, text) });
     }
   }
 
-  private statusLabel(identity: Identity, text: AgentStrings): string {
+  #statusLabel(identity: Identity, text: AgentStrings): string {
     const key = identity.status as keyof AgentStrings;
     return ['waiting', 'failed', 'logged_out', 'expired', 'forgotten'].includes(key) ? text[key] : text.unknown;
   }
 
   protected override updated(): void {
-    const next = this.focusNext && this.shadowRoot!.querySelector<HTMLElement>(this.focusNext);
-    this.focusNext = undefined;
+    const next = this.#focusNext && this.shadowRoot!.querySelector<HTMLElement>(this.#focusNext);
+    this.#focusNext = undefined;
     if (next) next.focus();
     else super.updated();
   }
@@ -136,7 +136,7 @@ export class IdContactAgent extends IdContactElement {
   }
 
   /** Local time of an update: the time alone today, else date and time (day first in English too). */
-  private time(iso: string): string {
+  #time(iso: string): string {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return '';
     const today = date.toDateString() === new Date().toDateString();
@@ -148,7 +148,7 @@ export class IdContactAgent extends IdContactElement {
 
   protected override render(): TemplateResult {
     const { text, labels, methods } = agentStringsFor(this.locale, this.strings);
-    const machine = this.flow!.machine;
+    const machine = this.#flow!.machine;
     const { feed, forget, ctx } = machine;
     const { identities } = ctx;
     const status =
@@ -168,19 +168,19 @@ export class IdContactAgent extends IdContactElement {
       </p>
       ${identities.length
         ? html`<ul part="identities">
-            ${identities.map((identity) => this.identity(identity, text, labels, methods))}
+            ${identities.map((identity) => this.#identity(identity, text, labels, methods))}
           </ul>`
         : feed === 'live'
           ? html`<p part="empty">${text.empty}</p>`
           : nothing}
-      ${this.forgetControls(feed, forget, identities, text)}
-      <p class="sr" aria-live="polite">${this.announcement}</p>
+      ${this.#forgetControls(feed, forget, identities, text)}
+      <p class="sr" aria-live="polite">${this.#announcement}</p>
     </div>`;
   }
 
-  private identity(identity: Identity, text: AgentStrings, labels: Labels, methods: Labels): TemplateResult {
+  #identity(identity: Identity, text: AgentStrings, labels: Labels, methods: Labels): TemplateResult {
     const verified = identity.status === 'verified';
-    const time = this.time(identity.updated_at);
+    const time = this.#time(identity.updated_at);
     return html`<li
       part="identity ${verified ? 'verified' : 'unverified'}"
       class=${verified ? 'verified' : ''}
@@ -189,7 +189,7 @@ export class IdContactAgent extends IdContactElement {
       <p>
         <span part="badge" class="badge"
           >${verified ? checkIcon : (ICONS[identity.status] ?? dashIcon)}${verified ? text.verified : text.notVerified}</span
-        >${verified ? nothing : html`<span part="reason">${this.statusLabel(identity, text)}</span>`}
+        >${verified ? nothing : html`<span part="reason">${this.#statusLabel(identity, text)}</span>`}
       </p>
       <p part="meta" class="meta">
         ${labelFor(methods, identity.auth_method ?? '')}${time
@@ -208,13 +208,13 @@ export class IdContactAgent extends IdContactElement {
     </li>`;
   }
 
-  private forgetControls(feed: FeedState, forget: AgentSnapshot['forget'], identities: readonly Identity[], text: AgentStrings) {
-    const flow = this.flow!;
+  #forgetControls(feed: FeedState, forget: AgentSnapshot['forget'], identities: readonly Identity[], text: AgentStrings) {
+    const flow = this.#flow!;
     const button = (label: string, action: () => void, name: string, kind = '') =>
       html`<button part="button" class=${kind} type="button" data-action=${name} @click=${action}>${label}</button>`;
     const forgetButton = html`<div part="actions" class="actions">
       ${button(text.forget, () => {
-        this.focusNext = '[data-action="cancel"]';
+        this.#focusNext = '[data-action="cancel"]';
         flow.ask();
       }, 'forget')}
     </div>`;

@@ -81,9 +81,9 @@ export class IdContactAuth extends IdContactElement {
   /** Per-language overrides of the strings and attribute labels. */
   declare strings: StringOverrides | undefined;
 
-  private flow?: AuthFlow;
+  #flow?: AuthFlow;
   /** What the focused control said before this render. */
-  private focusedLabel?: string | null;
+  #focusedLabel?: string | null;
 
   constructor() {
     super();
@@ -93,7 +93,7 @@ export class IdContactAuth extends IdContactElement {
 
   /** The current state's name. */
   get state(): StateName {
-    return this.flow?.state ?? 'idle';
+    return this.#flow?.state ?? 'idle';
   }
 
   /**
@@ -102,32 +102,32 @@ export class IdContactAuth extends IdContactElement {
    * stays alive. Cheap to call often: throttled, fire and forget, never throws.
    */
   reportActivity(): void {
-    this.flow?.reportActivity();
+    this.#flow?.reportActivity();
   }
 
   /** What the Logout button does: ends the login session and forgets the attributes. */
   logout(): void {
-    this.flow?.logout();
+    this.#flow?.logout();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.flow?.start();
+    this.#flow?.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.flow?.stop();
+    this.#flow?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.focusedLabel = this.shadowRoot?.activeElement?.textContent;
-    if (!this.flow || changed.has('purpose') || changed.has('backend')) this.restart();
+    this.#focusedLabel = this.shadowRoot?.activeElement?.textContent;
+    if (!this.#flow || changed.has('purpose') || changed.has('backend')) this.#restart();
   }
 
-  private restart(): void {
-    this.flow?.stop();
+  #restart(): void {
+    this.#flow?.stop();
     const backend = this.backendUrl;
     const host = this;
     const config = {
@@ -146,16 +146,16 @@ export class IdContactAuth extends IdContactElement {
         return host.ticket || undefined;
       },
     };
-    const flow = new AuthFlow(config, (state, ctx, _previous, input) => {
-      if (flow !== this.flow) return;
+    const flow = new AuthFlow(config, (state, ctx, input) => {
+      if (flow !== this.#flow) return;
       this.requestUpdate();
-      this.announce(state, ctx, input);
+      this.#announce(state, ctx, input);
     });
-    this.flow = flow;
+    this.#flow = flow;
     if (this.isConnected) flow.start();
   }
 
-  private announce(state: StateName, ctx: Context, input: Input): void {
+  #announce(state: StateName, ctx: Context, input: Input): void {
     this.emit('id-contact-state', { state });
     if (input.type === 'logout') this.emit('id-contact-logout', { sessionId: input.sessionId });
     const sessionId = ctx.session?.session_id ?? '';
@@ -173,7 +173,7 @@ export class IdContactAuth extends IdContactElement {
     // under focus now does something else, focus moves as if it had been
     // replaced: the new action is announced, not pressed unseen by a second Enter.
     const active = this.shadowRoot!.activeElement;
-    if (active instanceof HTMLButtonElement && active.textContent !== this.focusedLabel) active.blur();
+    if (active instanceof HTMLButtonElement && active.textContent !== this.#focusedLabel) active.blur();
     super.updated();
   }
 
@@ -187,22 +187,22 @@ export class IdContactAuth extends IdContactElement {
   protected override render(): TemplateResult {
     const { text, labels } = stringsFor(this.locale, this.strings);
     const state = this.state;
-    const ctx = this.flow?.ctx ?? { methods: [] };
+    const ctx = this.#flow?.ctx ?? { methods: [] };
     return html`<div part="container" class="box" data-state=${state}>
       <p part="status" class="status ${BUSY.has(state) ? 'busy' : ''}" role="status" tabindex="-1">
-        ${this.statusText(state, ctx, text)}${state === 'success' ? this.details(ctx, text, labels) : nothing}
+        ${this.#statusText(state, ctx, text)}${state === 'success' ? this.#details(ctx, text, labels) : nothing}
       </p>
-      ${this.body(state, ctx, text, labels)}
+      ${this.#body(state, ctx, text, labels)}
     </div>`;
   }
 
   /** The details, read out with the headline (the list itself is not in the live region). */
-  private details(ctx: Context, text: Strings, labels: Labels) {
+  #details(ctx: Context, text: Strings, labels: Labels) {
     const list = Object.entries(ctx.attributes ?? {}).map(([tag, value]) => `${labelFor(labels, tag)}: ${value}. `);
     return html`<span class="sr"> ${text.attributes}: ${list}${this.ticket ? text.shared : ''}</span>`;
   }
 
-  private statusText(state: StateName, ctx: Context, text: Strings): string {
+  #statusText(state: StateName, ctx: Context, text: Strings): string {
     switch (state) {
       case 'idle':
         return text.loading;
@@ -219,8 +219,8 @@ export class IdContactAuth extends IdContactElement {
     }
   }
 
-  private body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
-    const flow = this.flow!;
+  #body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
+    const flow = this.#flow!;
     const button = (label: string, action: () => void, primary = false) =>
       html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`;
     const retry = button(text.retry, () => flow.retry(), true);

@@ -4,7 +4,7 @@
  * `Machine.send` is the only way to change state. It is synchronous: an input
  * the current state does not list is ignored (late answers after a cancel,
  * double clicks), so effects can fire and forget. To add a state, add a row
- * to `TABLE` and, if it carries data, a case to `reduce`.
+ * to `TABLE`; an input's data is named as in `Context` and lands there.
  */
 import type { AttachedSession, Attributes, AuthMethod } from './wire.js';
 
@@ -22,7 +22,7 @@ export type Input =
   | { type: 'attach' }
   | { type: 'options'; methods: AuthMethod[] }
   | { type: 'noOptions' }
-  | { type: 'fail'; code: string; message: string }
+  | { type: 'fail'; error: { code: string; message: string } }
   | { type: 'choose'; method: AuthMethod }
   | { type: 'blocked'; session: Session }
   | { type: 'started'; session: Session; via: Via }
@@ -39,7 +39,7 @@ export type Input =
   | { type: 'reopened' }
   | { type: 'logout'; sessionId: string }
   /** After a reload: a login that kept a session at the auth plugin; its attributes are not kept. */
-  | { type: 'restore'; session: AttachedSession }
+  | { type: 'restore'; session: AttachedSession; logout: true }
   | { type: 'restored' }
   /** The backend no longer has the session (logged out elsewhere, or past its lifetime). */
   | { type: 'gone' };
@@ -88,56 +88,48 @@ export interface Context {
   error?: { code: string; message: string };
 }
 
-/** The data an input brings; everything not mentioned is kept. */
+/** Inputs after which nothing of the login before is kept but the methods. */
+const STARTS_OVER: ReadonlySet<InputType> = new Set(['load', 'cancel', 'logout', 'gone', 'restore']);
+
+/** Every field an input brings but `type` (and the logout's `sessionId`, for listeners): each must be a `Context` field. */
+type InputData = Exclude<KeysOf<Input>, 'type' | 'sessionId'>;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+
+/**
+ * The context after `input`: its data lands in the context, on what is kept.
+ * An error belongs to the error state alone, so any other input drops it.
+ */
 function reduce(ctx: Context, input: Input): Context {
-  switch (input.type) {
-    case 'load':
-      return { methods: ctx.methods };
-    case 'options':
-      return { ...ctx, methods: input.methods };
-    case 'fail':
-      return { ...ctx, error: { code: input.code, message: input.message } };
-    case 'choose':
-      return { ...ctx, method: input.method, error: undefined };
-    case 'blocked':
-    case 'redirect':
-      return { ...ctx, session: input.session };
-    case 'started':
-    case 'resume':
-      return { ...ctx, session: input.session, via: input.via, error: undefined };
-    case 'succeeded':
-      return { ...ctx, attributes: input.attributes, logout: input.logout };
-    case 'restore':
-      return { methods: ctx.methods, session: input.session, logout: true };
-    case 'cancel':
-    case 'logout':
-    case 'gone':
-      return { methods: ctx.methods };
-    default:
-      return ctx;
-  }
+  const { type, sessionId: _forListeners, ...data } = input as Input & { sessionId?: string };
+  const brought: Partial<Pick<Context, InputData>> = data;
+  if (STARTS_OVER.has(type)) return { methods: ctx.methods, ...brought };
+  const { error: _dropped, ...kept } = ctx;
+  return { ...kept, ...brought };
 }
 
 export function next(state: StateName, type: InputType): StateName | undefined {
   return (TABLE[state] as Partial<Record<InputType, StateName>>)[type];
 }
 
-export type Listener = (state: StateName, ctx: Context, previous: StateName, input: Input) => void;
+export type Listener = (state: StateName, ctx: Context, input: Input) => void;
 
 export class Machine {
   state: StateName = 'idle';
   ctx: Context = { methods: [] };
 
-  constructor(private readonly listener: Listener) {}
+  readonly #listener: Listener;
+
+  constructor(listener: Listener) {
+    this.#listener = listener;
+  }
 
   /** Applies an input; returns whether the current state accepted it. */
   send(input: Input): boolean {
     const target = next(this.state, input.type);
     if (!target) return false;
-    const previous = this.state;
     this.ctx = reduce(this.ctx, input);
     this.state = target;
-    this.listener(target, this.ctx, previous, input);
+    this.#listener(target, this.ctx, input);
     return true;
   }
 }

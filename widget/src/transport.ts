@@ -74,7 +74,7 @@ export function parseResult(data: string): ResultEvent | undefined {
     typeof attributes === 'object' &&
     Object.values(attributes).every(isString)
   ) {
-    return { status: 'succes', attributes: attributes as Attributes, ...(value.logout === true ? { logout: true } : {}) };
+    return { status: 'succes', attributes: attributes as Attributes, logout: value.logout === true };
   }
   return undefined;
 }

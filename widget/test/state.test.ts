@@ -92,7 +92,7 @@ describe('state table', () => {
   it('a failure keeps its code and message; a new load clears them', () => {
     const { machine } = recorder();
     machine.send({ type: 'load' });
-    machine.send({ type: 'fail', code: 'network', message: 'down' });
+    machine.send({ type: 'fail', error: { code: 'network', message: 'down' } });
     expect(machine.state).to.equal('error');
     expect(machine.ctx.error).to.deep.equal({ code: 'network', message: 'down' });
     machine.send({ type: 'load' });
@@ -102,7 +102,7 @@ describe('state table', () => {
   it('a login session restored after a reload: checked, then signed in without attributes; Logout or gone', () => {
     const { machine, seen } = recorder();
     const kept = { session_id: 's3', events_url: 'https://idc.example/e?token=v' };
-    expect(machine.send({ type: 'restore', session: kept })).to.equal(true);
+    expect(machine.send({ type: 'restore', session: kept, logout: true })).to.equal(true);
     expect(machine.send({ type: 'restored' })).to.equal(true);
     expect(machine.ctx).to.deep.equal({ methods: [], session: kept, logout: true });
     expect(machine.send({ type: 'logout', sessionId: 's3' })).to.equal(true);

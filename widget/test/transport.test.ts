@@ -58,10 +58,10 @@ describe('transport', () => {
   });
 
   it('reads result events and refuses anything else', () => {
-    expect(parseResult('{"status":"succes","attributes":{"a":"b"}}')).to.deep.equal({ status: 'succes', attributes: { a: 'b' } });
+    expect(parseResult('{"status":"succes","attributes":{"a":"b"}}')).to.deep.equal({ status: 'succes', attributes: { a: 'b' }, logout: false });
     expect(parseResult('{"status":"failed"}')).to.deep.equal({ status: 'failed' });
     expect(parseResult('{"status":"succes","attributes":{},"logout":true}')).to.deep.equal({ status: 'succes', attributes: {}, logout: true });
-    expect(parseResult('{"status":"succes","attributes":{},"logout":"yes"}')).to.deep.equal({ status: 'succes', attributes: {} });
+    expect(parseResult('{"status":"succes","attributes":{},"logout":"yes"}')).to.deep.equal({ status: 'succes', attributes: {}, logout: false });
     expect(parseResult('{"status":"success","attributes":{}}')).to.equal(undefined);
     expect(parseResult('{"status":"succes","attributes":{"a":1}}')).to.equal(undefined);
     expect(parseResult('{"status":"succes"}')).to.equal(undefined);

@@ -27,8 +27,8 @@ export abstract class IdContactElement extends RenderElement {
   declare backend: string | undefined;
   declare langAttribute: string | null | undefined;
 
-  private pageLang?: MutationObserver;
-  private hadFocus = false;
+  #pageLang?: MutationObserver;
+  #hadFocus = false;
 
   /** The language in use: the `lang` attribute, else the page's, else Dutch. */
   get locale(): Lang {
@@ -42,22 +42,22 @@ export abstract class IdContactElement extends RenderElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.pageLang = new MutationObserver(() => this.requestUpdate());
-    this.pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+    this.#pageLang = new MutationObserver(() => this.requestUpdate());
+    this.#pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.pageLang?.disconnect();
+    this.#pageLang?.disconnect();
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    this.hadFocus = this.matches(':focus-within');
+    this.#hadFocus = this.matches(':focus-within');
   }
 
   protected override updated(): void {
     // Keep keyboard focus inside when the control that had it was replaced.
-    if (this.hadFocus && !this.shadowRoot!.activeElement) this.focusFallback()?.focus();
+    if (this.#hadFocus && !this.shadowRoot!.activeElement) this.focusFallback()?.focus();
   }
 
   /** Where focus goes when the focused control went away. */

@@ -38,40 +38,40 @@ export abstract class RenderElement extends HTMLElement {
 
   /** Called by customElements.define: declared properties become accessors. */
   static get observedAttributes(): string[] {
-    return [...finalize(this).values()].map(([attribute]) => attribute).filter(Boolean);
+    return [...RenderElement.#finalize(this).values()].map(([attribute]) => attribute).filter(Boolean);
   }
 
   /** Resolves after the pending render: true when no other is pending then. */
   updateComplete: Promise<boolean>;
-  private values: Fields = {};
-  private changed: PropertyValues = new Map();
-  private pending = false;
-  private enableUpdating!: (ready: boolean) => void;
+  #values: Fields = {};
+  #changed: PropertyValues = new Map();
+  #pending = false;
+  #enableUpdating!: (ready: boolean) => void;
   /** Values set on the element before it was upgraded: they shadow the accessors until moved. */
-  private early: [string, unknown][] = [];
+  #early: [string, unknown][] = [];
 
   constructor() {
     super();
-    for (const name of finalize(this.constructor as typeof RenderElement).keys()) {
-      if (Object.hasOwn(this, name)) this.early.push([name, (this as unknown as Fields)[name]]), delete (this as unknown as Fields)[name];
+    for (const name of RenderElement.#finalize(this.constructor as typeof RenderElement).keys()) {
+      if (Object.hasOwn(this, name)) this.#early.push([name, (this as unknown as Fields)[name]]), delete (this as unknown as Fields)[name];
     }
     // Nothing renders before the element is first connected, as in Lit.
-    this.updateComplete = new Promise((ready) => (this.enableUpdating = ready));
+    this.updateComplete = new Promise((ready) => (this.#enableUpdating = ready));
     this.requestUpdate();
   }
 
   /** Renders again soon; `name` and `old` record a change for `willUpdate`. */
   requestUpdate(name?: PropertyKey, old?: unknown): void {
-    if (name !== undefined && !this.changed.has(name)) this.changed.set(name, old);
-    if (!this.pending) {
-      this.pending = true;
-      this.updateComplete = this.enqueue(this.updateComplete);
+    if (name !== undefined && !this.#changed.has(name)) this.#changed.set(name, old);
+    if (!this.#pending) {
+      this.#pending = true;
+      this.updateComplete = this.#enqueue(this.updateComplete);
     }
   }
 
   connectedCallback(): void {
     if (!this.shadowRoot) adoptStyles(this.attachShadow({ mode: 'open' }), this.constructor as Finalized);
-    this.enableUpdating(true);
+    this.#enableUpdating(true);
   }
 
   disconnectedCallback(): void {}
@@ -88,48 +88,48 @@ export abstract class RenderElement extends HTMLElement {
   protected updated(_changed: PropertyValues): void {}
   protected abstract render(): unknown;
 
-  private async enqueue(previous: Promise<boolean>): Promise<boolean> {
+  async #enqueue(previous: Promise<boolean>): Promise<boolean> {
     // That render's error went to its own updateComplete.
     await previous.catch(() => undefined);
-    const changed = this.changed;
+    const changed = this.#changed;
     try {
-      for (const [name, value] of this.early.splice(0)) (this as unknown as Fields)[name] = value;
+      for (const [name, value] of this.#early.splice(0)) (this as unknown as Fields)[name] = value;
       this.willUpdate(changed);
       for (const [name, [attribute, reflect]] of (this.constructor as Finalized).declared) {
-        const value = this.values[name];
+        const value = this.#values[name];
         if (reflect && changed.has(name)) value == null ? this.removeAttribute(attribute) : this.setAttribute(attribute, String(value));
       }
       render(this.render(), this.shadowRoot!, { host: this });
     } finally {
-      this.changed = new Map();
-      this.pending = false;
+      this.#changed = new Map();
+      this.#pending = false;
     }
     this.updated(changed);
-    return !this.pending;
+    return !this.#pending;
   }
-}
 
-/** Once per class, parents first: which properties it declares, and an accessor for each new one. */
-function finalize(element: typeof RenderElement): Declared {
-  const target = element as Finalized;
-  if (Object.hasOwn(target, 'declared')) return target.declared;
-  const parent = Object.getPrototypeOf(target) as typeof RenderElement;
-  const declared: Declared = new Map(parent === RenderElement ? [] : finalize(parent));
-  for (const [name, { attribute = name.toLowerCase(), reflect }] of Object.entries(Object.hasOwn(target, 'properties') ? target.properties : {})) {
-    declared.set(name, [attribute || '', reflect]);
-    Object.defineProperty(target.prototype, name, {
-      get(this: RenderElement) {
-        return this['values'][name];
-      },
-      set(this: RenderElement, value: unknown) {
-        const old = this['values'][name];
-        if (old !== value) (this['values'][name] = value), this.requestUpdate(name, old);
-      },
-      configurable: true,
-      enumerable: true,
-    });
+  /** Once per class, parents first: which properties it declares, and an accessor for each new one. */
+  static #finalize(element: typeof RenderElement): Declared {
+    const target = element as Finalized;
+    if (Object.hasOwn(target, 'declared')) return target.declared;
+    const parent = Object.getPrototypeOf(target) as typeof RenderElement;
+    const declared: Declared = new Map(parent === RenderElement ? [] : RenderElement.#finalize(parent));
+    for (const [name, { attribute = name.toLowerCase(), reflect }] of Object.entries(Object.hasOwn(target, 'properties') ? target.properties : {})) {
+      declared.set(name, [attribute || '', reflect]);
+      Object.defineProperty(target.prototype, name, {
+        get(this: RenderElement) {
+          return this.#values[name];
+        },
+        set(this: RenderElement, value: unknown) {
+          const old = this.#values[name];
+          if (old !== value) (this.#values[name] = value), this.requestUpdate(name, old);
+        },
+        configurable: true,
+        enumerable: true,
+      });
+    }
+    return (target.declared = declared);
   }
-  return (target.declared = declared);
 }
 
 /**
