@@ -19,10 +19,12 @@ const BUNDLES = {
 };
 
 /**
- * Lit's `css` literals reach the bundle as written, indentation and all; this
- * squeezes them (whitespace, `: `, `, `, `;}`, `0.5` → `.5`). Only what is
- * safe in any CSS: our styles have no comments or strings with such
- * characters, and no backtick inside a `css` literal.
+ * `css` literals would reach the bundle as written, indentation and all; this
+ * squeezes them (whitespace, `: `, `, `, `;}`, `0.5` → `.5`, `[a='b']` →
+ * `[a=b]`) and drops the tag: `css` only joins its parts, as an untagged
+ * template does, so the function leaves the bundle too. Only what is safe in
+ * any CSS: our styles have no comments or strings with such characters, and
+ * no backtick inside a `css` literal.
  */
 export function minifyCssLiterals(): Plugin {
   const squeeze = (text: string) =>
@@ -32,12 +34,14 @@ export function minifyCssLiterals(): Plugin {
       .replace(/:\s+/g, ':')
       .replace(/;}/g, '}')
       .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
+      // An attribute selector's value needs no quotes when it is an identifier.
+      .replace(/=(['"])([A-Za-z][\w-]*)\1\]/g, '=$2]')
       .trim();
   return {
     name: 'idc-minify-css-literals',
     transform(code, id) {
       if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `css\`${squeeze(text)}\``), map: null };
+      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `\`${squeeze(text)}\``), map: null };
     },
   };
 }
@@ -46,9 +50,11 @@ export function minifyCssLiterals(): Plugin {
  * Lit's `html` literals reach the bundle as written too. This turns every
  * run of whitespace with a line break in their static text into one space:
  * the same rendering (HTML collapses such runs, and no template sits in a
- * `white-space: pre` box) and the same text between inline elements. The
- * literals are found with the parser, so nested templates and `${}`
- * expressions are left alone.
+ * `white-space: pre` box) and the same text between inline elements. Such a
+ * run between two tags goes altogether: in our templates it only ever
+ * separates blocks, or items of a flex or grid box, where it renders as
+ * nothing. The literals are found with the parser, so nested templates and
+ * `${}` expressions are left alone.
  */
 export function minifyHtmlLiterals(): Plugin {
   return {
@@ -68,7 +74,7 @@ export function minifyHtmlLiterals(): Plugin {
       let out = code;
       for (const { start, end, value } of quasis.sort((a, b) => b.start - a.start)) {
         if (code.slice(start, end) !== value.raw) throw new Error(`${id}: html literal not where the parser says`);
-        out = out.slice(0, start) + value.raw.replace(/\s*\n\s*/g, ' ') + out.slice(end);
+        out = out.slice(0, start) + value.raw.replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ') + out.slice(end);
       }
       return { code: out, map: null };
     },
@@ -88,7 +94,7 @@ export default defineConfig(({ mode }) => {
       // Vite keeps whitespace in ES library output; this bundle goes to browsers as is.
       rolldownOptions: {
         // No comments either: the minifier keeps Lit's `@__PURE__` marks otherwise.
-        output: { minify: true, comments: false },
+        output: { minify: true, comments: false, generatedCode: { symbols: false }, esModule: false },
         onLog(level, log, handler) {
           // register() reads import.meta.url only when document.currentScript is
           // absent, which never happens in the IIFE build that empties it.

@@ -29,5 +29,5 @@ export function takeChatLink(): ChatLink | undefined {
   } catch {
     // a sandboxed frame may refuse; the backend still spends the reference
   }
-  return reference ? { reference, ...(result ? { result } : {}) } : undefined;
+  return reference ? { reference, result: result || undefined } : undefined;
 }

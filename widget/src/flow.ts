@@ -5,7 +5,7 @@
  * actions below from its buttons.
  */
 import { takeChatLink, type ChatLink } from './chat-link.js';
-import { FINAL, Machine, type Context, type Input, type Listener, type Session, type StateName, type Via } from './state.js';
+import { FINAL, Machine, next, type Context, type Input, type Listener, type Session, type StateName, type Via } from './state.js';
 import {
   attachSession,
   createSession,
@@ -195,7 +195,7 @@ export class AuthFlow {
   /** Starts a login with `method`: from the chooser, or again after a failed or expired one. */
   choose(method: AuthMethod): void {
     const { backend, lang, mode } = this.#config;
-    if (!['choosing', 'failed', 'expired'].includes(this.state)) return;
+    if (!next(this.state, 'choose')) return; // the table says where a choice is taken
     this.windowName = `${WINDOW_NAME}-${++windowCount}`;
     // Open the window now, inside the click: after an await browsers block it.
     // It stays about:blank (a page of another origin would be a navigation

@@ -180,8 +180,8 @@ export class IdContactAuth extends IdContactElement {
   protected override focusFallback(): HTMLElement | null {
     const root = this.shadowRoot!;
     // After a login, not on Logout: one stray Enter must not log the resident out.
-    if (this.state === 'success' || this.state === 'signedIn') return root.querySelector<HTMLElement>('.status');
-    return root.querySelector<HTMLElement>('.box button, .box a') ?? root.querySelector<HTMLElement>('.status');
+    const loggedIn = this.state === 'success' || this.state === 'signedIn';
+    return (loggedIn ? null : root.querySelector<HTMLElement>('button, a')) ?? root.querySelector<HTMLElement>('.status');
   }
 
   protected override render(): TemplateResult {

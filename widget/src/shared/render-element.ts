@@ -124,8 +124,6 @@ export abstract class RenderElement extends HTMLElement {
           const old = this.#values[name];
           if (old !== value) (this.#values[name] = value), this.requestUpdate(name, old);
         },
-        configurable: true,
-        enumerable: true,
       });
     }
     return (target.declared = declared);
