@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { PropertyDeclarations, PropertyValues } from './shared/render-element.js';
 import { AuthFlow, prefersRedirect } from './flow.js';
-import { format, labelFor, stringsFor, type Labels, type StringOverrides, type Strings } from './i18n.js';
+import { format, labelFor, stringsFor, type StringOverrides, type Strings } from './i18n.js';
 import { IdContactElement } from './shared/element.js';
 import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
@@ -188,17 +188,19 @@ export class IdContactAuth extends IdContactElement {
     const { text, labels } = stringsFor(this.locale, this.strings);
     const state = this.state;
     const ctx = this.#flow?.ctx ?? { methods: [] };
+    // The verified details as [label, value], for the list and for screen readers.
+    const details = Object.entries(ctx.attributes ?? {}).map(([tag, value]) => [labelFor(labels, tag), value]);
     return html`<div part="container" class="box" data-state=${state}>
       <p part="status" class="status ${BUSY.has(state) ? 'busy' : ''}" role="status" tabindex="-1">
-        ${this.#statusText(state, ctx, text)}${state === 'success' ? this.#details(ctx, text, labels) : nothing}
+        ${this.#statusText(state, ctx, text)}${state === 'success' ? this.#readOut(details, text) : nothing}
       </p>
-      ${this.#body(state, ctx, text, labels)}
+      ${this.#body(state, ctx, text, details)}
     </div>`;
   }
 
   /** The details, read out with the headline (the list itself is not in the live region). */
-  #details(ctx: Context, text: Strings, labels: Labels) {
-    const list = Object.entries(ctx.attributes ?? {}).map(([tag, value]) => `${labelFor(labels, tag)}: ${value}. `);
+  #readOut(details: string[][], text: Strings) {
+    const list = details.map(([label, value]) => `${label}: ${value}. `);
     return html`<span class="sr"> ${text.attributes}: ${list}${this.ticket ? text.shared : ''}</span>`;
   }
 
@@ -219,7 +221,7 @@ export class IdContactAuth extends IdContactElement {
     }
   }
 
-  #body(state: StateName, ctx: Context, text: Strings, labels: Labels) {
+  #body(state: StateName, ctx: Context, text: Strings, details: string[][]) {
     const flow = this.#flow!;
     const button = (label: string, action: () => void, primary = false) =>
       html`<button part="button" class=${primary ? 'primary' : ''} type="button" @click=${action}>${label}</button>`;
@@ -279,9 +281,9 @@ export class IdContactAuth extends IdContactElement {
         );
       case 'success':
         return html`<dl part="result" aria-label=${text.attributes}>
-            ${Object.entries(ctx.attributes ?? {}).map(
-              ([tag, value]) =>
-                html`<dt part="attribute-label">${labelFor(labels, tag)}</dt>
+            ${details.map(
+              ([label, value]) =>
+                html`<dt part="attribute-label">${label}</dt>
                   <dd part="attribute-value">${value}</dd>`,
             )}
           </dl>
