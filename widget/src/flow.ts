@@ -308,7 +308,7 @@ export class AuthFlow {
    */
   logout(): void {
     const { session } = this.ctx;
-    if (!this.#signedIn || !session) return;
+    if (!this.signedIn || !session) return;
     sessionFeedback(this.#config.backend, session, 'logout').catch(() => undefined);
     this.machine.send({ type: 'logout', sessionId: session.session_id });
   }
@@ -316,13 +316,13 @@ export class AuthFlow {
   /** The user did something meaningful; passed on (throttled) while a login session lasts. */
   reportActivity(now = Date.now()): void {
     const { session, logout } = this.ctx;
-    if (!this.#signedIn || !logout || !session || now - this.#lastActivity < ACTIVITY_INTERVAL_MS) return;
+    if (!this.signedIn || !logout || !session || now - this.#lastActivity < ACTIVITY_INTERVAL_MS) return;
     this.#lastActivity = now;
     sessionFeedback(this.#config.backend, session, 'activity').catch((e: unknown) => this.#ended(e, session));
   }
 
   /** Showing a verified login, with or without its attributes. */
-  get #signedIn(): boolean {
+  get signedIn(): boolean {
     return this.state === 'success' || this.state === 'signedIn';
   }
 

@@ -180,8 +180,7 @@ export class IdContactAuth extends IdContactElement {
   protected override focusFallback(): HTMLElement | null {
     const root = this.shadowRoot!;
     // After a login, not on Logout: one stray Enter must not log the resident out.
-    const loggedIn = this.state === 'success' || this.state === 'signedIn';
-    return (loggedIn ? null : root.querySelector<HTMLElement>('button, a')) ?? root.querySelector<HTMLElement>('.status');
+    return (this.#flow?.signedIn ? null : root.querySelector<HTMLElement>('button, a')) ?? root.querySelector<HTMLElement>('.status');
   }
 
   protected override render(): TemplateResult {
