@@ -20,6 +20,7 @@ import { agentRoutes } from './routes/agent.ts';
 import { attributesRoutes } from './routes/attributes.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { returnPageRoutes } from './routes/return-page.ts';
+import { launchRoutes } from './routes/launch.ts';
 import { sessionOptionsRoutes } from './routes/session-options.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { WIDGET_MISSING_MESSAGE, widgetBundleStatus, widgetRoutes } from './routes/widget.ts';
@@ -103,6 +104,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
   app.route('/agent', agentRoutes(context));
+  app.route('/launch', launchRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));
   // Liveness: the process answers (and says whether the widget bundle is there). Readiness: it can

@@ -51,6 +51,11 @@ export interface Config {
   useAttrUrl: boolean;
   /** How long a delivered result stays available to a reconnecting stream. */
   resultGraceSeconds: number;
+  /**
+   * How long a result waits, after it came and the login returned in the browser that started it,
+   * before it is released: a return in another browser within it refuses the result (binding.ts).
+   */
+  bindingSettleMs: number;
   /** Where to find the built widget bundles served at /widget.js. */
   widgetDir: string;
   /** The site's chat page, where core-initiated sessions send the user. */
@@ -177,6 +182,7 @@ const EnvSchema = z.object({
     .pipe(z.array(origin).min(1, 'must list at least one origin')),
   IDC_SESSION_TTL_SECONDS: seconds(900),
   IDC_RESULT_GRACE_SECONDS: seconds(60),
+  IDC_BINDING_SETTLE_MS: z.coerce.number().int().min(0).max(30_000).default(1000),
   IDC_USE_ATTR_URL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   IDC_CHAT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   IDC_PLUGIN_AUTH: z.literal('off').or(credentials).optional(),
@@ -306,6 +312,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlSeconds: vars.IDC_SESSION_TTL_SECONDS,
     useAttrUrl: vars.IDC_USE_ATTR_URL === 'true',
     resultGraceSeconds: vars.IDC_RESULT_GRACE_SECONDS,
+    bindingSettleMs: vars.IDC_BINDING_SETTLE_MS,
     widgetDir: vars.IDC_WIDGET_DIR,
     chatUrl: vars.IDC_CHAT_URL,
     pluginAuth: vars.IDC_PLUGIN_AUTH,

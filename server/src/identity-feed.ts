@@ -28,6 +28,7 @@ export function wireIdentity(record: IdentityRecord, now: number): Identity {
     auth_method: record.authMethod || null,
     status,
     ...(status === 'verified' && record.attributes ? { attributes: record.attributes } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
     updated_at: new Date(lapsed ? record.until : record.updatedAt).toISOString(),
   };
 }
@@ -36,6 +37,7 @@ const WEBHOOK_TYPES: Partial<Record<IdentityRecord['status'], WebhookEventType>>
   verified: 'identity.verified',
   failed: 'identity.failed',
   logged_out: 'identity.logged_out',
+  withdrawn: 'identity.withdrawn',
 };
 
 export interface IdentityFeed {
@@ -45,6 +47,10 @@ export interface IdentityFeed {
   resolved(session: SessionRecord, result: VerifiedResult): Promise<void>;
   /** The resident logged out. */
   loggedOut(session: SessionRecord): Promise<void>;
+  /** The login ended in another browser before its result was released: shown as failed, with why. */
+  refused(session: SessionRecord): Promise<void>;
+  /** The login ended in another browser after its result was released: the identity is taken back. */
+  withdrawn(session: SessionRecord): Promise<void>;
   /** The login never got going (the core refused to start it): shown as expired. */
   ended(session: SessionRecord): Promise<void>;
 }
@@ -57,7 +63,7 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
     status: IdentityRecord['status'],
     until: number,
     attributes?: VerifiedResult['attributes'],
-    { webhook = true } = {},
+    { webhook = true, reason }: { webhook?: boolean; reason?: IdentityRecord['reason'] } = {},
   ) {
     const now = Date.now();
     const identity: IdentityRecord = {
@@ -68,6 +74,7 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
       authMethod: session.authMethod ?? '',
       status,
       ...(attributes ? { attributes } : {}),
+      ...(reason ? { reason } : {}),
       updatedAt: now,
       until,
     };
@@ -93,6 +100,12 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
       else await record(session, 'waiting', session.expiresAt);
     },
     resolved: (session, result) => resolved(session, result),
+    async refused(session) {
+      await record(session, 'failed', Date.now(), undefined, { reason: 'other_browser' });
+    },
+    async withdrawn(session) {
+      await record(session, 'withdrawn', Date.now(), undefined, { reason: 'other_browser' });
+    },
     async loggedOut(session) {
       await record(session, 'logged_out', Date.now());
     },

@@ -19,6 +19,10 @@ export interface Metrics {
   resultsAccepted: Counter<'via' | 'status'>;
   /** Results refused, by how they came and the error code answered. */
   resultsRefused: Counter<'via' | 'error'>;
+  /** Returns to the comm_url: `own` (the browser that started the login) or `foreign` (any other). */
+  loginReturns: Counter<'browser'>;
+  /** Results released, or refused or withdrawn after a foreign return (`released`, `refused`, `withdrawn`). */
+  bindingOutcomes: Counter<'outcome'>;
   /** Event streams open in this process: `resident` (a widget's session) or `agent` (an employee's console). */
   streamsOpen: Gauge<'kind'>;
   /** Calls to the ID Contact core, by operation and outcome (ok or the error's kind). */
@@ -92,6 +96,18 @@ export function createMetrics({ defaultMetrics = false }: MetricsOptions = {}): 
       name: 'idc_results_refused_total',
       help: 'Authentication results refused, by how they came and the error code answered',
       labelNames: ['via', 'error'] as const,
+      registers,
+    }),
+    loginReturns: new Counter({
+      name: 'idc_login_returns_total',
+      help: 'Returns to the comm_url: own (in the browser that started the login) or foreign (in any other)',
+      labelNames: ['browser'] as const,
+      registers,
+    }),
+    bindingOutcomes: new Counter({
+      name: 'idc_binding_outcomes_total',
+      help: 'Results released to the conversation, or refused or withdrawn because the login ended in another browser',
+      labelNames: ['outcome'] as const,
       registers,
     }),
     streamsOpen: new Gauge({

@@ -146,18 +146,26 @@ export const CreateSessionRequest = z.object({
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
-/** `POST /sessions` answer (201). */
+/**
+ * `POST /sessions` answer (201). Not the core's client_url: the widget sends the browser to
+ * `launch_url` with a form POST carrying `launch_token` (see server/src/binding.ts).
+ */
 export const CreateSessionResponse = z.object({
   session_id: z.string(),
-  client_url: HttpUrl,
+  launch_url: HttpUrl,
+  launch_token: z.string(),
   events_url: HttpUrl,
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
+/** Why a login is `failed` or `withdrawn` when it is not the login's own outcome: it ended in another browser. */
+export const IdentityReason = z.enum(['other_browser']);
+
 /** Data of the `result` event on the session stream. `logout`: the login keeps a session the user can end. */
 export const ResultEvent = z.discriminatedUnion('status', [
   z.object({ status: z.literal('succes'), attributes: Attributes, logout: z.boolean().optional() }),
-  z.object({ status: z.literal('failed') }),
+  /** `reason`: the login ended in another browser than this one (start again here). */
+  z.object({ status: z.literal('failed'), reason: IdentityReason.optional() }),
 ]);
 export type ResultEvent = z.infer<typeof ResultEvent>;
 
@@ -199,7 +207,7 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 // The employee's side (agent routes, webhooks)
 // ---------------------------------------------------------------------------
 
-export const IdentityStatus = z.enum(['waiting', 'verified', 'failed', 'logged_out', 'expired', 'forgotten']);
+export const IdentityStatus = z.enum(['waiting', 'verified', 'failed', 'logged_out', 'expired', 'forgotten', 'withdrawn']);
 export type IdentityStatus = z.infer<typeof IdentityStatus>;
 
 /** A login in a conversation as the employee's side sees it. `id` is not the session id: it grants nothing. */
@@ -211,6 +219,8 @@ export const Identity = z.object({
   status: IdentityStatus,
   /** Only while `verified`. */
   attributes: Attributes.optional(),
+  /** With `failed` or `withdrawn`: the login ended in another browser than the one that started it. */
+  reason: IdentityReason.optional(),
   updated_at: z.iso.datetime(),
 });
 export type Identity = z.infer<typeof Identity>;
@@ -222,7 +232,7 @@ export const AgentIdentitiesResponse = z.object({
 });
 export type AgentIdentitiesResponse = z.infer<typeof AgentIdentitiesResponse>;
 
-export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out']);
+export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out', 'identity.withdrawn']);
 
 /** Body of a webhook POST: the identity and its conversation (null when the session was not bound to one). */
 export const WebhookEvent = z.object({

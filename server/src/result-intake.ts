@@ -4,6 +4,7 @@
  * once, refuse replays, keep only the verified attributes, wake the stream.
  */
 import { AuthResultError, verifyAuthResult } from './auth-result.ts';
+import { isRefused, settle } from './binding.ts';
 import type { AppContext } from './context.ts';
 import type { SessionRecord } from './store/session-store.ts';
 
@@ -21,6 +22,7 @@ const ALREADY: IntakeOutcome = {
 export async function takeResult(context: AppContext, session: SessionRecord, token: string, via: string): Promise<IntakeOutcome> {
   const { config, deps } = context;
   if (session.result) return refuse(deps, ALREADY, via);
+  if (isRefused(session)) return refuse(deps, REFUSED, via);
 
   let verified;
   try {
@@ -54,11 +56,25 @@ export async function takeResult(context: AppContext, session: SessionRecord, to
   if (outcome === 'not_found') {
     return refuse(deps, { accepted: false, status: 404, error: 'unknown_session', message: 'the session has ended' }, via);
   }
-  await context.identities.resolved(session, verified.result);
+  if (session.binding) {
+    // A widget-started login's result goes out only once its own browser is back (binding.ts).
+    const now = await deps.store.get(session.id);
+    if (now && isRefused(now)) await deps.store.purgeAttributes(session.id); // a foreign return won the race
+    else await settle(context, session.id);
+  } else {
+    await context.identities.resolved(session, verified.result);
+  }
   deps.logger.info('result accepted', { via, status: verified.result.status });
   deps.metrics.resultsAccepted.inc({ via, status: verified.result.status });
   return { accepted: true };
 }
+
+const REFUSED: IntakeOutcome = {
+  accepted: false,
+  status: 409,
+  error: 'login_refused',
+  message: 'this login ended in another browser than the one that started it',
+};
 
 function refuse(deps: AppContext['deps'], outcome: IntakeOutcome, via: string): IntakeOutcome {
   if (!outcome.accepted) {

@@ -12,6 +12,7 @@ import { Identity, WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { ResidentBrowser } from './support/resident-browser.ts';
 import { mintTicket, newTicketSecret, ticketClaims, signTicket } from './support/tickets.ts';
 
 const AGENT_ORIGIN = 'https://agent.gemeente.example';
@@ -45,7 +46,7 @@ async function residentLogsIn(conversation = 'conv-1', outcome: 'succes' | 'fail
   const session = await (await startSession({ ticket: await guest(conversation) })).json();
   const reader = await stacks.open(session.events_url);
   await reader.next();
-  await logInAtPlugin(session.client_url, outcome);
+  await new ResidentBrowser(stack.url).logIn(session, outcome);
   await reader.next();
   const token = new URL(session.events_url).searchParams.get('token')!;
   return { session, token };
@@ -261,7 +262,7 @@ describe('GET /agent/events', () => {
     const [waiting] = await identityEvents(reader, 1);
     expect(waiting).toMatchObject({ status: 'waiting', auth_method: 'irma' });
     const started = Date.now();
-    await logInAtPlugin(session.client_url);
+    await new ResidentBrowser(stack.url).logIn(session);
     const [verified] = await identityEvents(reader, 1);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(verified).toMatchObject({ id: waiting!.id, status: 'verified', attributes: { bsn: TEST_PERSON.bsn } });
@@ -360,7 +361,7 @@ describe('webhooks of identity changes', () => {
       const whsec = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
       stack = await stacks.start({ env: { IDC_WEBHOOK_URL: `${receiver.url}/hook`, IDC_WEBHOOK_SECRET: whsec } });
       const session = await (await startSession({})).json();
-      await logInAtPlugin(session.client_url);
+      await new ResidentBrowser(stack.url).logIn(session);
       await expect.poll(() => received.length, { timeout: 3000 }).toBe(1);
       expect(WebhookEvent.parse(JSON.parse(received[0]!)).data).toMatchObject({ status: 'verified', conversation: null });
     } finally {

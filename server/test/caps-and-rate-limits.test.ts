@@ -10,6 +10,7 @@ import { createCoreClient } from '../src/core-client.ts';
 import { serveApp } from '../src/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { createSession, logInAtPlugin, stacksPerTest, type Stack } from './support/stack.ts';
+import { ResidentBrowser } from './support/resident-browser.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;
@@ -116,7 +117,7 @@ describe('event streams', () => {
     const newer = await stacks.open(session.events_url);
     expect((await newer.next())?.event).toBe('state');
     expect(await older.ended(2000)).toBe(true);
-    await logInAtPlugin(session.client_url);
+    await new ResidentBrowser(stack.url).logIn(session);
     expect((await newer.next())?.event).toBe('result');
   });
 

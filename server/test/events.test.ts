@@ -3,6 +3,7 @@ import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import type { SessionChange } from '../src/store/session-store.ts';
 import { createSession, logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { ResidentBrowser } from './support/resident-browser.ts';
 import { encryptPayload, signClaims, validClaims } from './support/tokens.ts';
 
 /** Counts live subscriptions, to prove every way a stream ends cleans up. */
@@ -27,7 +28,7 @@ async function start(options: StackOptions = {}) {
   stack = await stacks.start(options);
   const body = await (await createSession(stack)).json();
   const sent = stack.core.requests.find((request) => request.path === '/start')!.body as { attr_url: string };
-  return { ...body, attrUrl: sent.attr_url } as { session_id: string; client_url: string; events_url: string; attrUrl: string };
+  return { ...body, attrUrl: sent.attr_url, browser: new ResidentBrowser(stack.url) } as { browser: ResidentBrowser; session_id: string; launch_url: string; launch_token: string; events_url: string; attrUrl: string };
 }
 
 const open = (url: string, headers?: Record<string, string>) => stacks.open(url, headers);
@@ -50,9 +51,12 @@ describe('GET /sessions/:id/events', () => {
     expect(stream.response.headers.get('cache-control')).toBe('no-store');
     expect(await stream.next()).toEqual({ event: 'state', id: '1', data: '{"state":"waiting"}' });
 
-    const landing = await logInAtPlugin(session.client_url);
+    const browser = new ResidentBrowser(stack.url);
+    const landing = await logInAtPlugin(await browser.launch(session));
     expect(landing.status).toBe(303);
     expect(landing.headers.get('location')).toBe(`${stack.url}/return/${session.session_id}`);
+    // The result is released once the browser that started the login is back.
+    expect((await browser.navigate(landing.headers.get('location')!)).status).toBe(200);
 
     const result = await stream.next();
     expect(result).toMatchObject({ event: 'result', id: '2' });
@@ -68,7 +72,7 @@ describe('GET /sessions/:id/events', () => {
     const session = await start();
     const stream = await open(session.events_url);
     await stream.next();
-    await logInAtPlugin(session.client_url, 'failed');
+    await new ResidentBrowser(stack.url).logIn(session, 'failed');
     const result = await stream.next();
     expect(result?.event).toBe('result');
     expect(JSON.parse(result!.data!)).toEqual({ status: 'failed' });
@@ -79,18 +83,20 @@ describe('GET /sessions/:id/events', () => {
     const session = await (await createSession(stack)).json();
     const stream = await open(session.events_url);
     await stream.next();
-    const landing = await logInAtPlugin(session.client_url);
+    const browser = new ResidentBrowser(stack.url);
+    const landing = await logInAtPlugin(await browser.launch(session));
     const returnUrl = landing.headers.get('location')!;
     expect(returnUrl).toMatch(new RegExp(`^${stack.url}/return/${session.session_id}\\?result=`));
     expect(stack.plugin.resultDeliveries).toHaveLength(0);
     // The browser follows the redirect: the return page verifies and attaches the result.
-    expect((await fetch(returnUrl)).status).toBe(200);
+    expect((await browser.navigate(returnUrl)).status).toBe(200);
     const result = await stream.next();
     expect(JSON.parse(result!.data!)).toEqual({ status: 'succes', attributes: { bsn: TEST_PERSON.bsn, fullname: TEST_PERSON.fullname } });
   });
 
   it('sends a result that arrived before the stream opened on connect', async () => {
     const session = await start();
+    await session.browser.launchAndReturn(session);
     expect((await postResult(session.attrUrl, await token())).status).toBe(200);
     const stream = await open(session.events_url);
     expect((await stream.next())?.event).toBe('state');
@@ -101,6 +107,7 @@ describe('GET /sessions/:id/events', () => {
 
   it('lets a reconnect that missed the result get it again, and a reconnect that has it stop with 204', async () => {
     const session = await start();
+    await session.browser.launchAndReturn(session);
     await postResult(session.attrUrl, await token());
     const first = await open(session.events_url);
     await first.next();
@@ -120,6 +127,7 @@ describe('GET /sessions/:id/events', () => {
 
   it('deletes a delivered result after the grace period', async () => {
     const session = await start({ env: { IDC_RESULT_GRACE_SECONDS: '1' } });
+    await session.browser.launchAndReturn(session);
     await postResult(session.attrUrl, await token());
     const stream = await open(session.events_url);
     await stream.next();
@@ -173,6 +181,7 @@ describe('GET /sessions/:id/events', () => {
     ];
     for (const body of bad) expect((await postResult(session.attrUrl, body)).status).toBe(400);
     expect(await stream.next(200)).toBeUndefined();
+    await session.browser.launchAndReturn(session);
     await postResult(session.attrUrl, await token({ status: 'succes', attributes: { bsn: '123456782' } }));
     const result = await stream.next();
     expect(JSON.parse(result!.data!).attributes).toEqual({ bsn: '123456782' });
@@ -201,6 +210,7 @@ describe('GET /sessions/:id/events', () => {
 
     const delivered = await open(session.events_url);
     await delivered.next();
+    await session.browser.launchAndReturn(session);
     await postResult(session.attrUrl, await token());
     await delivered.next();
     await waitFor(() => store.active === 0);

@@ -4,6 +4,7 @@ import { createFeedbackSender } from '../src/session-feedback.ts';
 import { serveApp } from '../src/serve.ts';
 import { recordingLogger, SITE_ORIGIN } from './support/backend.ts';
 import { createSession, logInAtPlugin, stacksPerTest, type Stack, type StackOptions } from './support/stack.ts';
+import { ResidentBrowser } from './support/resident-browser.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;
@@ -16,7 +17,7 @@ async function loggedIn(options: StackOptions = {}) {
   const session = await (await createSession(stack)).json();
   const reader = await stacks.open(session.events_url);
   await reader.next();
-  await logInAtPlugin(session.client_url);
+  await new ResidentBrowser(stack.url).logIn(session);
   const result = JSON.parse((await reader.next())!.data!);
   const token = new URL(session.events_url).searchParams.get('token')!;
   const call = (what: 'activity' | 'logout', bearer = token) =>

@@ -117,14 +117,17 @@ describe('GET /session_options/:purpose', () => {
 });
 
 describe('POST /sessions', () => {
-  it('starts at the core (plain form) and answers 201 with client_url and events_url', async () => {
+  it('starts at the core (plain form) and answers 201 with a launch and events_url, never the core’s client_url', async () => {
     stack = await startStack({ keys });
     const response = await createSession(stack);
     expect(response.status).toBe(201);
     expect(response.headers.get('access-control-allow-origin')).toBe(SITE_ORIGIN);
     const body = await response.json();
     expect(body.session_id).toMatch(/^[A-Za-z0-9_-]{43,}$/);
-    expect(body.client_url).toMatch(new RegExp(`^${stack.plugin.url}/login/`));
+    expect(Object.keys(body).sort()).toEqual(['events_url', 'launch_token', 'launch_url', 'session_id']);
+    expect(body.launch_url).toBe(`${stack.url}/launch/${body.session_id}`);
+    expect(body.launch_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(body)).not.toContain(stack.plugin.url);
     expect(body.events_url).toMatch(new RegExp(`^${stack.url}/sessions/${body.session_id}/events\\?token=[A-Za-z0-9_-]{43,}$`));
 
     const start = stack.core.requests.find((request) => request.path === '/start')!;

@@ -26,9 +26,14 @@ export interface AttachedSession {
   events_url: string;
 }
 
-/** `POST /sessions` answer. */
+/**
+ * `POST /sessions` answer. The login starts with a form POST of `launch_token`
+ * (field `token`) to `launch_url`, in the window that is to show the login:
+ * the backend ties the login to this browser there, then sends it on.
+ */
 export interface Session extends AttachedSession {
-  client_url: string;
+  launch_url: string;
+  launch_token: string;
 }
 
 /** Query parameter of the chat link carrying a core-initiated session's one-time reference. */
@@ -38,7 +43,13 @@ export type Attributes = Record<string, string>;
 
 /** Data of the `result` event; the wire spelling is `succes`, one s. */
 /** `logout`: the login keeps a session at the auth plugin, which the user can end. */
-export type ResultEvent = { status: 'succes'; attributes: Attributes; logout?: boolean } | { status: 'failed' };
+export type ResultEvent =
+  | { status: 'succes'; attributes: Attributes; logout?: boolean }
+  /** `reason` `other_browser`: the login ended in another browser than this one. */
+  | { status: 'failed'; reason?: IdentityReason };
+
+/** Why a login failed or was withdrawn when it is not the login's own outcome. */
+export type IdentityReason = 'other_browser';
 
 /** Every error answer of the backend. */
 export interface ErrorBody {
@@ -52,7 +63,7 @@ export interface ErrorBody {
  * `identity` events, and `ticket_expired` before the server ends it) and
  * `DELETE /agent/identities` (204: the conversation's attributes are deleted).
  */
-export type IdentityStatus = 'waiting' | 'verified' | 'failed' | 'logged_out' | 'expired' | 'forgotten';
+export type IdentityStatus = 'waiting' | 'verified' | 'failed' | 'logged_out' | 'expired' | 'forgotten' | 'withdrawn';
 
 /** Data of an `identity` event: one login in the conversation, as it is now. */
 export interface Identity {
@@ -63,6 +74,8 @@ export interface Identity {
   status: IdentityStatus;
   /** Only while `verified`. */
   attributes?: Attributes;
+  /** With `failed` or `withdrawn`: the login ended in another browser than the one that started it. */
+  reason?: IdentityReason;
   /** ISO 8601; of two versions of one identity, the later one counts. */
   updated_at: string;
 }

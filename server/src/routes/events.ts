@@ -19,12 +19,14 @@ import { LiveStream } from '../live-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
 import type { ResultEvent } from '../protocol.ts';
 import { matchesDigest, randomSecret } from '../secrets.ts';
+import { isRefused, isReleased, OTHER_BROWSER, settle } from '../binding.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
 export const STATE_EVENT_ID = '1';
 export const FINAL_EVENT_ID = '2';
 
 export function resultEventData(session: SessionRecord): ResultEvent {
+  if (isRefused(session)) return { status: 'failed', reason: OTHER_BROWSER };
   const result = session.result!;
   if (result.status === 'failed') return { status: 'failed' };
   return { status: 'succes', attributes: result.attributes, ...(result.sessionUrl ? { logout: true } : {}) };
@@ -41,9 +43,10 @@ export function eventsRoutes(context: AppContext): Hono {
     if (!matchesDigest(c.req.query('token'), session.streamTokenDigest)) {
       return errorResponse(c, 403, 'invalid_token', 'the stream token does not match this session');
     }
-    if (session.result && (session.attributesPurged || c.req.header('Last-Event-ID') === FINAL_EVENT_ID)) {
+    if (isRefused(session) && c.req.header('Last-Event-ID') === FINAL_EVENT_ID) return c.body(null, 204);
+    if (isReleased(session) && (session.attributesPurged || c.req.header('Last-Event-ID') === FINAL_EVENT_ID)) {
       // The widget has the result: its attributes need not stay; a login session stays for logout.
-      if (session.result.sessionUrl) await store.purgeAttributes(id);
+      if (session.result?.sessionUrl) await store.purgeAttributes(id);
       else await store.delete(id);
       return c.body(null, 204);
     }
@@ -104,7 +107,15 @@ class SessionStream extends LiveStream {
         if (this.done) return;
         const current = await deps.store.get(this.id);
         if (this.done) return;
-        if (current?.result) {
+        if (current && isRefused(current)) {
+          // The login ended in another browser: a plain failure here, nothing of the result.
+          this.done = true;
+          this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
+          this.stream.end();
+        } else if (current?.result && !isReleased(current)) {
+          // Waiting for this browser's return, or the settle time: the release wakes this stream.
+          await settle(this.context, this.id);
+        } else if (current?.result) {
           this.done = true;
           this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
           const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;

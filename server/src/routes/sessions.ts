@@ -2,7 +2,9 @@
  * `POST /sessions`: the widget starts authentication during communication.
  * We make the session and its two unguessable URLs (comm_url for the user's
  * browser, attr_url for the auth plugin), ask the core to start, and hand the
- * widget the core's client_url plus a stream URL carrying a capability token.
+ * widget a launch (where the browser goes to begin the login, see binding.ts)
+ * plus a stream URL carrying a capability token. The core's client_url stays
+ * here: the launch hands it only to the browser it ties the login to.
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
@@ -35,12 +37,14 @@ export function sessionsRoutes(context: AppContext): Hono {
 
     const sessionId = randomSecret();
     const streamToken = randomSecret();
+    const launchToken = randomSecret();
     const attrId = config.useAttrUrl ? randomSecret() : undefined;
     const now = Date.now();
     // The session exists before the core is called: a fast auth plugin may post at once.
     const session: SessionRecord = {
       id: sessionId,
       identityId: randomSecret(),
+      binding: { launchDigest: digest(launchToken) },
       purpose,
       authMethod,
       returnUrl,
@@ -71,9 +75,16 @@ export function sessionsRoutes(context: AppContext): Hono {
       return errorResponse(c, 502, 'core_refused', error.message);
     }
 
+    if (!(await deps.store.bind(sessionId, { type: 'clientUrl', url: clientUrl }))) {
+      // Ended meanwhile (a very short TTL, or the store lost it): nothing to launch.
+      return errorResponse(c, 404, 'unknown_session', 'the session has ended');
+    }
+
+    const query = request.lang ? `?lang=${request.lang}` : '';
     const answer: CreateSessionResponse = {
       session_id: sessionId,
-      client_url: clientUrl,
+      launch_url: `${config.publicUrl}/launch/${sessionId}${query}`,
+      launch_token: launchToken,
       events_url: `${config.publicUrl}/sessions/${sessionId}/events?token=${streamToken}`,
     };
     return c.json(answer, 201, { 'Cache-Control': 'no-store' });

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
-import type { AttachOutcome, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
 
 interface HeldIdentity {
   record: IdentityRecord;
@@ -59,8 +59,52 @@ export class MemorySessionStore implements SessionStore {
     if (!session) return 'not_found';
     if (session.result) return 'already_has_result';
     session.result = structuredClone(result);
+    session.resultAt = this.now();
     this.changes.emit(id, { type: 'result' } satisfies SessionChange);
     return 'attached';
+  }
+
+  async bind(id: string, step: BindingStep): Promise<BindingOutcome | undefined> {
+    const session = this.liveRecord(digest(id));
+    const binding = session?.binding;
+    if (!session || !binding) return undefined;
+    const now = this.now();
+    let changed = false;
+    switch (step.type) {
+      case 'clientUrl':
+        binding.clientUrl = step.url;
+        changed = true;
+        break;
+      case 'launch':
+        if (binding.browserDigest === undefined) {
+          binding.browserDigest = step.browserDigest;
+          changed = true;
+        }
+        break;
+      case 'return':
+        if (step.foreign && binding.foreignAt === undefined) {
+          binding.foreignAt = now;
+          changed = true;
+        } else if (!step.foreign && binding.returnedAt === undefined && binding.foreignAt === undefined) {
+          binding.returnedAt = now;
+          changed = true;
+        }
+        break;
+      case 'release':
+        if (
+          session.result &&
+          binding.returnedAt !== undefined &&
+          binding.foreignAt === undefined &&
+          binding.releasedAt === undefined &&
+          now >= (session.resultAt ?? 0) + step.settleMs
+        ) {
+          binding.releasedAt = now;
+          changed = true;
+        }
+        break;
+    }
+    if (changed && (step.type === 'return' || step.type === 'release')) this.changes.emit(id, { type: 'binding' } satisfies SessionChange);
+    return { session: structuredClone(session), changed };
   }
 
   async markDelivered(id: string, graceMs: number, retainMs?: number): Promise<void> {

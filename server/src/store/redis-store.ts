@@ -35,7 +35,7 @@ import type { Attributes, AuthStatus, VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
 import { AtRestCipher } from './at-rest.ts';
 import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
-import type { AttachOutcome, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
 import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from '../webhook/redis-outbox.ts';
 
 export const DEFAULT_REDIS_PREFIX = 'idc:';
@@ -76,6 +76,8 @@ type SessionMessage =
   | { o: string; t: 'result' }
   | { o: string; t: 'deleted' }
   | { o: string; t: 'stream'; s: string }
+  /** The binding took a deciding step. */
+  | { o: string; t: 'bind' }
   /** The session's expiry moved (markDelivered): watchers re-arm their timers. */
   | { o: string; t: 'exp'; e: number };
 
@@ -171,7 +173,7 @@ local now = tonumber(ARGV[1])
 local exp = live_session(KEYS[1], now)
 if not exp then return 'not_found' end
 if redis.call('HEXISTS', KEYS[1], 'res') == 1 then return 'already_has_result' end
-redis.call('HSET', KEYS[1], 'res', ARGV[2])
+redis.call('HSET', KEYS[1], 'res', ARGV[2], 'rat', ARGV[1])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', int(exp - now))
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 'attached'
@@ -201,6 +203,33 @@ extend_to(KEYS[3], newExp, now)
 redis.call('SET', KEYS[4], int(newExp), 'PX', int(newExp - now + tonumber(ARGV[8])))
 redis.call('PUBLISH', ARGV[6], '{"o":"' .. ARGV[7] .. '","t":"exp","e":' .. int(newExp) .. '}')
 return int(newExp)
+`),
+  // KEYS: session, session attrs. ARGV: now, step, its value (sealed client_url, browser digest,
+  // 'foreign', settle ms), channel, message. Returns {changed, fields, attrs or false}, or false.
+  bind: lua(`
+local now = tonumber(ARGV[1])
+if not live_session(KEYS[1], now) or redis.call('HEXISTS', KEYS[1], 'launch') == 0 then return false end
+local function has(f) return redis.call('HEXISTS', KEYS[1], f) == 1 end
+local step, changed = ARGV[2], 0
+if step == 'clientUrl' then
+  redis.call('HSET', KEYS[1], 'curl', ARGV[3])
+  changed = 1
+elseif step == 'launch' then
+  if not has('brw') then redis.call('HSET', KEYS[1], 'brw', ARGV[3]); changed = 1 end
+elseif step == 'return' then
+  if ARGV[3] == 'foreign' then
+    if not has('frn') then redis.call('HSET', KEYS[1], 'frn', ARGV[1]); changed = 1 end
+  elseif not has('ret') and not has('frn') then
+    redis.call('HSET', KEYS[1], 'ret', ARGV[1]); changed = 1
+  end
+elseif step == 'release' then
+  local at = tonumber(redis.call('HGET', KEYS[1], 'rat') or '0')
+  if has('res') and has('ret') and not has('frn') and not has('rel') and now >= at + tonumber(ARGV[3]) then
+    redis.call('HSET', KEYS[1], 'rel', ARGV[1]); changed = 1
+  end
+end
+if changed == 1 and (step == 'return' or step == 'release') then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+return {changed, redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2])}
 `),
   // KEYS: session, session attrs. The attributes go; status and session_url stay.
   purge: lua(`
@@ -441,6 +470,30 @@ export class RedisSessionStore implements SessionStore {
     )) as AttachOutcome;
     if (outcome === 'attached') this.tellSession(k, { o: this.origin, t: 'result' });
     return outcome;
+  }
+
+  async bind(id: string, step: BindingStep): Promise<BindingOutcome | undefined> {
+    await this.settled();
+    const k = digest(id);
+    const value =
+      step.type === 'clientUrl'
+        ? this.cipher.sealJson(step.url, place(k, 'client'))
+        : step.type === 'launch'
+          ? step.browserDigest
+          : step.type === 'return'
+            ? step.foreign ? 'foreign' : 'own'
+            : String(step.settleMs);
+    const reply = await this.connection.script(
+      SCRIPTS.bind,
+      [this.sessionKey(k), this.attrsKey(k)],
+      [String(this.now()), step.type, value, this.sessionChannel(k), this.message({ t: 'bind' })],
+    );
+    if (!Array.isArray(reply)) return undefined;
+    const session = this.decodeSession(k, reply[1], reply[2]);
+    if (!session) return undefined;
+    const changed = reply[0] === 1;
+    if (changed && (step.type === 'return' || step.type === 'release')) this.tellSession(k, { o: this.origin, t: 'bind' });
+    return { session, changed };
   }
 
   async markDelivered(id: string, graceMs: number, retainMs?: number): Promise<void> {
@@ -705,7 +758,7 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}ch:c:${conversationKey}`;
   }
 
-  private message(body: { t: 'result' } | { t: 'deleted' } | { t: 'stream'; s: string }): string {
+  private message(body: { t: 'result' } | { t: 'deleted' } | { t: 'stream'; s: string } | { t: 'bind' }): string {
     return JSON.stringify({ o: this.origin, ...body });
   }
 
@@ -726,6 +779,16 @@ export class RedisSessionStore implements SessionStore {
     if (session.conversation !== undefined) fields.push('conv', this.cipher.sealJson(session.conversation, CONVERSATION_PLACE));
     if (session.deliveredAt !== undefined) fields.push('dlv', String(session.deliveredAt));
     if (session.lastActivityAt !== undefined) fields.push('act', String(session.lastActivityAt));
+    if (session.resultAt !== undefined) fields.push('rat', String(session.resultAt));
+    const binding = session.binding;
+    if (binding) {
+      fields.push('launch', binding.launchDigest);
+      if (binding.clientUrl !== undefined) fields.push('curl', this.cipher.sealJson(binding.clientUrl, place(k, 'client')));
+      if (binding.browserDigest !== undefined) fields.push('brw', binding.browserDigest);
+      if (binding.returnedAt !== undefined) fields.push('ret', String(binding.returnedAt));
+      if (binding.foreignAt !== undefined) fields.push('frn', String(binding.foreignAt));
+      if (binding.releasedAt !== undefined) fields.push('rel', String(binding.releasedAt));
+    }
     let attrs: string | undefined;
     if (session.result) {
       fields.push('res', this.cipher.sealJson(resultSummary(session.result), place(k, 'res')));
@@ -757,6 +820,21 @@ export class RedisSessionStore implements SessionStore {
     if (delivered) session.deliveredAt = Number(delivered);
     const activity = fields.get('act');
     if (activity) session.lastActivityAt = Number(activity);
+    const resultAt = fields.get('rat');
+    if (resultAt) session.resultAt = Number(resultAt);
+    const launch = fields.get('launch');
+    if (launch) {
+      const binding: BrowserBinding = { launchDigest: launch };
+      const clientUrl = fields.get('curl');
+      if (clientUrl) binding.clientUrl = this.cipher.openJson<string>(clientUrl, place(k, 'client'));
+      const browser = fields.get('brw');
+      if (browser) binding.browserDigest = browser;
+      for (const [field, name] of [['ret', 'returnedAt'], ['frn', 'foreignAt'], ['rel', 'releasedAt']] as const) {
+        const at = fields.get(field);
+        if (at) binding[name] = Number(at);
+      }
+      session.binding = binding;
+    }
     const res = fields.get('res');
     if (res) {
       const summary = this.cipher.openJson<{ status: AuthStatus; sessionUrl?: string }>(res, place(k, 'res'));
@@ -873,6 +951,9 @@ export class RedisSessionStore implements SessionStore {
       case 'stream':
         change = { type: 'stream', streamId: message.s };
         break;
+      case 'bind':
+        change = { type: 'binding' };
+        break;
       case 'exp':
         this.scheduleExpiry(watch, message.e);
         return;
@@ -933,6 +1014,8 @@ export class RedisSessionStore implements SessionStore {
     if (held === 1 && Number(expiresAt) > this.now()) {
       watch.known = true;
       if (hasResult === 1 && !watch.sawResult && tellMissed) this.tellSession(watch.key, { o: this.origin, t: 'result' });
+      // A binding step missed while away: listeners look again (they read the session, so telling twice is harmless).
+      if (tellMissed) this.tellSession(watch.key, { o: this.origin, t: 'bind' });
       this.scheduleExpiry(watch, Number(expiresAt));
     } else if (held === 1 || typeof expiresAt === 'string' || watch.known) {
       this.tellSession(watch.key, { o: this.origin, t: 'deleted' });

@@ -34,6 +34,45 @@ export interface SessionRecord {
   conversation?: string;
   /** The id the employee's side and webhooks know this login by; it grants nothing. */
   identityId: string;
+  /** Epoch ms when the result was attached. */
+  resultAt?: number;
+  /** A widget-started login's tie to the browser that started it (see binding.ts); core-started sessions have none. */
+  binding?: BrowserBinding;
+}
+
+/**
+ * The steps of a widget-started login, in the store so every instance sees them. Only digests
+ * and times, but the core's client_url (sealed at rest).
+ */
+export interface BrowserBinding {
+  /** Digest of the launch token the widget got from `POST /sessions`. */
+  launchDigest: string;
+  /** Where the launch sends the browser: the core's client_url, once the core gave it. */
+  clientUrl?: string;
+  /** Digest of the binding cookie of the browser that launched the login; set once. */
+  browserDigest?: string;
+  /** Epoch ms of the first return to the comm_url in that browser. */
+  returnedAt?: number;
+  /** Epoch ms of a return in any other browser: the result is refused for good. */
+  foreignAt?: number;
+  /** Epoch ms when the result went out (the resident's stream, the employee's side, webhooks). */
+  releasedAt?: number;
+}
+
+/** One step of a binding; each is taken at most once, atomically. */
+export type BindingStep =
+  | { type: 'clientUrl'; url: string }
+  /** Sets the browser, unless one is set already. */
+  | { type: 'launch'; browserDigest: string }
+  /** A return in the launching browser (unless a foreign one came first), or in another. */
+  | { type: 'return'; foreign: boolean }
+  /** Releases the result: only with a result, a return, no foreign return, and `settleMs` after the result. */
+  | { type: 'release'; settleMs: number };
+
+export interface BindingOutcome {
+  session: SessionRecord;
+  /** Whether this step changed the session (false: taken before, or not allowed yet). */
+  changed: boolean;
 }
 
 /** What a login in a conversation looks like to the employee's side, as stored. */
@@ -44,7 +83,9 @@ export interface IdentityRecord {
   sessionId: string;
   purpose: string;
   authMethod: string;
-  status: 'waiting' | 'verified' | 'failed' | 'logged_out' | 'forgotten';
+  status: 'waiting' | 'verified' | 'failed' | 'logged_out' | 'forgotten' | 'withdrawn';
+  /** With `failed` or `withdrawn`: the login ended in another browser (binding.ts). */
+  reason?: 'other_browser';
   /** Only while verified, and until `until`. */
   attributes?: Attributes;
   /** Epoch ms of the last change. */
@@ -59,7 +100,9 @@ export type SessionChange =
   | { type: 'result' }
   | { type: 'deleted' }
   /** A stream opened on this session: any other stream on it ends (the newer one wins). */
-  | { type: 'stream'; streamId: string };
+  | { type: 'stream'; streamId: string }
+  /** The binding took a step that decides the result (a return, a foreign return, the release). */
+  | { type: 'binding' };
 
 /** A fixed-window counter after one more hit. */
 export interface CounterState {
@@ -85,6 +128,11 @@ export interface SessionStore {
   purgeAttributes(id: string): Promise<void>;
   delete(id: string): Promise<void>;
   getByReference(reference: string): Promise<SessionRecord | undefined>;
+  /**
+   * Takes one step of the session's browser binding, atomically across instances; undefined when
+   * the session is gone or has no binding. A `return` or `release` that changed it wakes subscribers.
+   */
+  bind(id: string, step: BindingStep): Promise<BindingOutcome | undefined>;
   /**
    * Exchanges a one-time reference for the session, setting its stream token (and binding it to
    * `conversation`, when given). Atomic: of two

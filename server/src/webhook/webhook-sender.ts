@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics.ts';
 import { MemoryWebhookOutbox } from './memory-outbox.ts';
 import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
 
-export type WebhookEventType = 'identity.verified' | 'identity.failed' | 'identity.logged_out';
+export type WebhookEventType = 'identity.verified' | 'identity.failed' | 'identity.logged_out' | 'identity.withdrawn';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** The Standard Webhooks spec's minimum key size. */

@@ -66,6 +66,8 @@ export async function startStack(options: StackOptions = {}) {
     IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
     IDC_CHAT_URL: CHAT_URL,
     IDC_PLUGIN_AUTH: `${PLUGIN_CREDENTIALS.user}:${PLUGIN_CREDENTIALS.password}`,
+    // Released as soon as result and return are in; the settle time has tests of its own (binding.test.ts).
+    IDC_BINDING_SETTLE_MS: '0',
     ...(options.signedStart ? { IDC_START_SIGNING_KEY: keys.start.privatePem, IDC_START_KID: START_KID } : {}),
     ...options.env,
   });

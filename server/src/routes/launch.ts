@@ -1,0 +1,81 @@
+/**
+ * `POST /launch/:session_id`: where the widget sends the browser to begin a
+ * login (in the login window, or the page itself in redirect mode), as a form
+ * POST of the launch token from `POST /sessions`. It ties the login to this
+ * browser with a first-party cookie and answers 303 to the core's client_url
+ * (see binding.ts for why).
+ *
+ * Only a page on IDC_ALLOWED_ORIGINS can make this request from a browser: a
+ * form POST carries its page's `Origin`, which no page can forge, and a link
+ * is a GET. A tool without a browser can send any Origin, but the cookie it
+ * gets is its own, not a victim's. The token opens one browser: after the
+ * first launch, only a request with that browser's cookie launches again (the
+ * widget's "open the login window again").
+ */
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { bindingCookieName } from '../binding.ts';
+import type { AppContext } from '../context.ts';
+import { readBodyText } from '../request-body.ts';
+import { digest, matchesDigest, randomSecret } from '../secrets.ts';
+import { PAGE_TEXT, pageLanguage, residentPage } from './resident-page.ts';
+
+/** A launch body is one token (and nothing of a person). */
+const MAX_LAUNCH_BODY_BYTES = 1024;
+/** What randomSecret() makes: 32 bytes, base64url. Any other cookie value is not ours. */
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+export function launchRoutes(context: AppContext): Hono {
+  const { config, deps } = context;
+  const cookieName = bindingCookieName(config);
+  const secure = config.publicUrl.startsWith('https:');
+
+  const refusal = (c: Context, status: 403 | 404 | 405 | 415, reason: string) => {
+    const lang = pageLanguage(c);
+    const text = PAGE_TEXT[lang];
+    deps.logger.warn('launch refused', { reason });
+    const [title, message] = status === 404 ? [text.unknownTitle, text.unknown] : [text.launchTitle, text.launch];
+    return residentPage(c, { lang, title, body: [message] }, status);
+  };
+
+  return new Hono()
+    .get('/:session_id', (c) => refusal(c, 405, 'not_a_form_post'))
+    .post('/:session_id', async (c) => {
+      const origin = c.req.header('Origin');
+      if (origin === undefined || !config.allowedOrigins.includes(origin)) {
+        // Also `Origin: null`: a page whose Referrer-Policy is no-referrer sends that (see docs/binding.md).
+        return refusal(c, 403, 'origin_not_allowed');
+      }
+      const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded') return refusal(c, 415, 'not_a_form');
+      const token = new URLSearchParams(await readBodyText(c, MAX_LAUNCH_BODY_BYTES)).get('token') ?? undefined;
+
+      const session = await deps.store.get(c.req.param('session_id'));
+      const binding = session?.binding;
+      if (!session || !binding?.clientUrl) return refusal(c, 404, 'unknown_session');
+      if (!matchesDigest(token, binding.launchDigest)) return refusal(c, 403, 'invalid_token');
+
+      const held = getCookie(c, cookieName);
+      const browser = held !== undefined && COOKIE_VALUE.test(held) ? held : randomSecret();
+      if (binding.browserDigest === undefined) {
+        const step = await deps.store.bind(session.id, { type: 'launch', browserDigest: digest(browser) });
+        if (!step) return refusal(c, 404, 'unknown_session');
+        // Two launches racing: the other one won, and this browser is not it.
+        if (!step.changed && !matchesDigest(browser, step.session.binding!.browserDigest!)) return refusal(c, 403, 'other_browser');
+      } else if (!matchesDigest(browser, binding.browserDigest)) {
+        return refusal(c, 403, 'other_browser');
+      }
+
+      // One value per browser, reused by its next logins: two tabs' logins do not undo each other.
+      setCookie(c, cookieName, browser, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure,
+        path: '/',
+        maxAge: config.sessionTtlSeconds,
+      });
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.redirect(binding.clientUrl, 303);
+    });
+}
