@@ -22,14 +22,21 @@
  */
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
+import { digest } from './secrets.ts';
 import type { SessionRecord } from './store/session-store.ts';
 
 /** Why a login's result did not reach the conversation (wire value, in identities and the resident's stream). */
 export const OTHER_BROWSER = 'other_browser';
 
-/** The binding cookie: `__Host-` on https (no Domain, Path=/, Secure), plain on http (local development). */
-export function bindingCookieName(config: Pick<Config, 'publicUrl'>): string {
-  return config.publicUrl.startsWith('https:') ? '__Host-idc_binding' : 'idc_binding';
+/**
+ * The session's binding cookie: one per login, so two logins in one browser (two tabs) do not
+ * overwrite each other's (a cross-site form POST does not carry SameSite=Lax cookies, so the launch
+ * cannot see and reuse one). `__Host-` on https (no Domain, Path=/, Secure), plain on http (local
+ * development). The name derives from the session id by digest, so it tells nothing.
+ */
+export function bindingCookieName(config: Pick<Config, 'publicUrl'>, sessionId: string): string {
+  const name = `idc_binding_${digest(sessionId).slice(0, 16)}`;
+  return config.publicUrl.startsWith('https:') ? `__Host-${name}` : name;
 }
 
 /** The resident's stream may deliver this session's result now. */

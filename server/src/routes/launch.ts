@@ -8,12 +8,13 @@
  * Only a page on IDC_ALLOWED_ORIGINS can make this request from a browser: a
  * form POST carries its page's `Origin`, which no page can forge, and a link
  * is a GET. A tool without a browser can send any Origin, but the cookie it
- * gets is its own, not a victim's. The token opens one browser: after the
- * first launch, only a request with that browser's cookie launches again (the
- * widget's "open the login window again").
+ * gets is its own, not a victim's. The token opens one browser, once: the
+ * widget's "open the login window again" starts a new login (a cross-site
+ * form POST does not carry the SameSite=Lax cookie, so a second launch could
+ * not tell this browser from another).
  */
 import { Hono, type Context } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { bindingCookieName } from '../binding.ts';
 import type { AppContext } from '../context.ts';
 import { readBodyText } from '../request-body.ts';
@@ -22,12 +23,9 @@ import { PAGE_TEXT, pageLanguage, residentPage } from './resident-page.ts';
 
 /** A launch body is one token (and nothing of a person). */
 const MAX_LAUNCH_BODY_BYTES = 1024;
-/** What randomSecret() makes: 32 bytes, base64url. Any other cookie value is not ours. */
-const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 export function launchRoutes(context: AppContext): Hono {
   const { config, deps } = context;
-  const cookieName = bindingCookieName(config);
   const secure = config.publicUrl.startsWith('https:');
 
   const refusal = (c: Context, status: 403 | 404 | 405 | 415, reason: string) => {
@@ -55,19 +53,14 @@ export function launchRoutes(context: AppContext): Hono {
       if (!session || !binding?.clientUrl) return refusal(c, 404, 'unknown_session');
       if (!matchesDigest(token, binding.launchDigest)) return refusal(c, 403, 'invalid_token');
 
-      const held = getCookie(c, cookieName);
-      const browser = held !== undefined && COOKIE_VALUE.test(held) ? held : randomSecret();
-      if (binding.browserDigest === undefined) {
-        const step = await deps.store.bind(session.id, { type: 'launch', browserDigest: digest(browser) });
-        if (!step) return refusal(c, 404, 'unknown_session');
-        // Two launches racing: the other one won, and this browser is not it.
-        if (!step.changed && !matchesDigest(browser, step.session.binding!.browserDigest!)) return refusal(c, 403, 'other_browser');
-      } else if (!matchesDigest(browser, binding.browserDigest)) {
-        return refusal(c, 403, 'other_browser');
-      }
+      if (binding.browserDigest !== undefined) return refusal(c, 403, 'already_launched');
+      const browser = randomSecret();
+      const step = await deps.store.bind(session.id, { type: 'launch', browserDigest: digest(browser) });
+      if (!step) return refusal(c, 404, 'unknown_session');
+      // Two launches racing: the other one won.
+      if (!step.changed) return refusal(c, 403, 'already_launched');
 
-      // One value per browser, reused by its next logins: two tabs' logins do not undo each other.
-      setCookie(c, cookieName, browser, {
+      setCookie(c, bindingCookieName(config, session.id), browser, {
         httpOnly: true,
         sameSite: 'Lax',
         secure,

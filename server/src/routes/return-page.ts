@@ -26,7 +26,6 @@ export const POPUP_WINDOW_NAME = 'id-contact-auth';
 
 export function returnPageRoutes(context: AppContext): Hono {
   const { config, deps } = context;
-  const cookieName = bindingCookieName(config);
   return new Hono().get('/:session_id', async (c) => {
     const lang = pageLanguage(c);
     const text = PAGE_TEXT[lang];
@@ -36,7 +35,7 @@ export function returnPageRoutes(context: AppContext): Hono {
 
     if (session?.binding) {
       const binding = session.binding;
-      const own = binding.browserDigest !== undefined && matchesDigest(getCookie(c, cookieName), binding.browserDigest);
+      const own = binding.browserDigest !== undefined && matchesDigest(getCookie(c, bindingCookieName(config, id)), binding.browserDigest);
       deps.metrics.loginReturns.inc({ browser: own ? 'own' : 'foreign' });
       const step = await deps.store.bind(id, { type: 'return', foreign: !own });
       if (!own || step?.session.binding?.foreignAt !== undefined) {
