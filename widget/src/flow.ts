@@ -15,7 +15,7 @@ import {
   watchSession,
   type StreamOptions,
 } from './transport.js';
-import { isAttachedSession, isWebUrl } from './session-check.js';
+import { isAttachedSession, isStartedSession } from './session-check.js';
 import type { AttachedSession, AuthMethod, Session as StartedSession } from './wire.js';
 
 /** The input that reports an error. */
@@ -24,7 +24,7 @@ function failure(e: unknown): Input {
   return { type: 'fail', error: { code: error.code, message: error.message } };
 }
 
-const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.client_url === 'string';
+const hasLoginPage = (s: Session | undefined): s is StartedSession => typeof s?.launch_url === 'string';
 
 /**
  * Login windows are named `id-contact-auth-<n>`, one name per login: a window
@@ -84,10 +84,34 @@ export interface FlowConfig {
   readonly ticket?: string;
 }
 
+/**
+ * Sends the window named `target` (`_self`: this page) to the login: a form
+ * POST of the launch token to the backend, which ties the login to this
+ * browser and sends it on to the login page (server/src/binding.ts). A form,
+ * because its `Origin` is the page's and cannot be forged; a link could be
+ * opened anywhere. A site whose CSP has `form-action` must allow the backend.
+ */
+function submitLaunch(session: StartedSession, target: string): void {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = session.launch_url;
+  form.target = target;
+  form.hidden = true;
+  const token = document.createElement('input');
+  token.type = 'hidden';
+  token.name = 'token';
+  token.value = session.launch_token;
+  form.append(token);
+  document.body.append(form);
+  form.submit();
+  form.remove();
+}
+
 /** The browser, where a test or a later embedding needs another one. */
 export interface FlowSeams {
   openWindow(url: string, name: string): Window | null;
-  navigate(url: string): void;
+  /** Starts the login in the window named `target` (`_self`: this page), see submitLaunch. */
+  launch(session: StartedSession, target: string): void;
   returnUrl(): string;
   storage(): Storage | undefined;
   /** Takes a core-initiated session's link out of the address bar. */
@@ -97,7 +121,7 @@ export interface FlowSeams {
 
 export const browserSeams: FlowSeams = {
   openWindow: (url, name) => window.open(url, name, FEATURES),
-  navigate: (url) => location.assign(url),
+  launch: submitLaunch,
   returnUrl: () => location.href,
   storage: () => {
     try {
@@ -220,7 +244,7 @@ export class AuthFlow {
         } else if (!popup || popup.closed) {
           this.machine.send({ type: 'blocked', session });
         } else {
-          popup.location.href = session.client_url;
+          this.#seams.launch(session, this.windowName);
           this.#popup = popup;
           this.#begin(session, 'popup');
           this.#watchWindow();
@@ -245,10 +269,13 @@ export class AuthFlow {
     }
   }
 
-  /** The user opened the login page through the fallback link. */
-  openedInTab(): void {
+  /** The user opens the login page through the fallback link (its click, so no popup blocker stops it). */
+  openInTab(event?: Event): void {
+    event?.preventDefault();
     const { session } = this.ctx;
-    if (this.state === 'blocked' && session) this.#begin(session, 'tab');
+    if (this.state !== 'blocked' || !hasLoginPage(session)) return;
+    this.#seams.launch(session, this.windowName);
+    this.#begin(session, 'tab');
   }
 
   /** The user gave up on a popup and goes to the login page with this window. */
@@ -257,13 +284,16 @@ export class AuthFlow {
     if (this.state === 'blocked' && hasLoginPage(session)) this.#redirect(session);
   }
 
+  /**
+   * Opens the login window again: a new login with the same method. A launch
+   * ties its login to the browser once, and the old window may still be open
+   * somewhere (it is closed, and its login abandoned).
+   */
   reopen(): void {
-    const { session } = this.ctx;
-    const popup = hasLoginPage(session) && this.#seams.openWindow(session.client_url, this.windowName);
-    if (!popup) return;
-    this.#popup = popup;
-    this.machine.send({ type: 'reopened' });
-    this.#watchWindow();
+    const { method } = this.ctx;
+    if (!method || !next(this.state, 'cancel')) return;
+    this.cancel();
+    this.choose(method);
   }
 
   /**
@@ -371,7 +401,7 @@ export class AuthFlow {
   #redirect(session: StartedSession): void {
     this.#remember({ session, via: 'redirect' });
     this.machine.send({ type: 'redirect', session });
-    this.#seams.navigate(session.client_url);
+    this.#seams.launch(session, '_self');
   }
 
   #fail(e: unknown): void {
@@ -434,7 +464,7 @@ export class AuthFlow {
         live: () => send({ type: 'live' }),
         lost: () => send({ type: 'lost' }),
         result: (r) =>
-          last(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes, logout: r.logout } : { type: 'failed' }),
+          last(r.status === 'succes' ? { type: 'succeeded', attributes: r.attributes, logout: r.logout } : { type: 'failed', reason: r.reason }),
         expired: () => last({ type: 'expired' }),
         giveUp: (e) => last(failure(e)),
       },
@@ -492,7 +522,7 @@ export class AuthFlow {
     const session = value?.session;
     if (!isAttachedSession(backend, session)) return false;
     if (value.signedIn === true) return value.backend === backend;
-    const { client_url } = session as Session;
-    return (client_url === undefined || isWebUrl(client_url)) && VIAS.includes(value.via!);
+    const started = (session as Session).launch_url !== undefined;
+    return (!started || isStartedSession(backend, session)) && VIAS.includes(value.via!);
   }
 }

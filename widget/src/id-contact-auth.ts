@@ -215,6 +215,8 @@ export class IdContactAuth extends IdContactElement {
         return format(text.starting, { method: ctx.method?.name ?? '' });
       case 'waiting':
         return ctx.via === 'redirect' || ctx.via === 'chat' ? text.returned : text.waiting;
+      case 'failed':
+        return ctx.reason === 'other_browser' ? text.otherBrowser : text.failed;
       default:
         return text[state];
     }
@@ -267,7 +269,8 @@ export class IdContactAuth extends IdContactElement {
         return actions(cancel);
       case 'blocked':
         return actions(
-          html`<a part="link" href=${ctx.session!.client_url} target=${flow.windowName} @click=${() => flow.openedInTab()}
+          // A link to the eye (and a screen reader); the launch itself is a form POST (see flow.ts).
+          html`<a part="link" href=${ctx.session!.launch_url} target=${flow.windowName} @click=${(e: Event) => flow.openInTab(e)}
             >${text.openTab}</a
           >`,
           button(text.continueHere, () => flow.continueHere(), true),

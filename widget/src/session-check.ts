@@ -7,7 +7,7 @@
 import { isString } from './shared/http.js';
 import type { AttachedSession, Session } from './wire.js';
 
-/** `client_url` ends up in a link and a window's location: only web URLs. */
+/** Only web URLs end up in a link, a form or a window's location. */
 export const isWebUrl = (v: unknown): v is string => isString(v) && /^https?:\/\//i.test(v);
 
 
@@ -25,6 +25,8 @@ export function isAttachedSession(backend: string, v: unknown): v is AttachedSes
   return isString(s?.session_id) && isBackendUrl(backend, s.events_url);
 }
 
+/** The launch goes to the backend, with its token, and nowhere else. */
 export function isStartedSession(backend: string, v: unknown): v is Session {
-  return isAttachedSession(backend, v) && isWebUrl((v as Partial<Session>).client_url);
+  const s = v as Partial<Session>;
+  return isAttachedSession(backend, v) && isBackendUrl(backend, s.launch_url) && isString(s.launch_token);
 }

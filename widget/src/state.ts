@@ -6,7 +6,7 @@
  * double clicks), so effects can fire and forget. To add a state, add a row
  * to `TABLE`; an input's data is named as in `Context` and lands there.
  */
-import type { AttachedSession, Attributes, AuthMethod } from './wire.js';
+import type { AttachedSession, Attributes, AuthMethod, IdentityReason, Session as StartedSession } from './wire.js';
 
 /**
  * How the user reaches the login page of a running session; `chat` when the
@@ -14,8 +14,8 @@ import type { AttachedSession, Attributes, AuthMethod } from './wire.js';
  */
 export type Via = 'popup' | 'tab' | 'redirect' | 'chat';
 
-/** A session this widget follows; only the ones it started itself have a login page. */
-export type Session = AttachedSession & { client_url?: string };
+/** A session this widget follows; only the ones it started itself have a launch (a login page). */
+export type Session = AttachedSession & Partial<Pick<StartedSession, 'launch_url' | 'launch_token'>>;
 
 export type Input =
   | { type: 'load' }
@@ -31,12 +31,12 @@ export type Input =
   | { type: 'lost' }
   | { type: 'live' }
   | { type: 'succeeded'; attributes: Attributes; logout?: boolean }
-  | { type: 'failed' }
+  /** `reason` is always given (undefined for the login's own failure), so an earlier one does not stay. */
+  | { type: 'failed'; reason: IdentityReason | undefined }
   | { type: 'expired' }
   | { type: 'cancel' }
   /** The login window was closed and no result came. */
   | { type: 'closed' }
-  | { type: 'reopened' }
   | { type: 'logout'; sessionId: string }
   /** After a reload: a login that kept a session at the auth plugin; its attributes are not kept. */
   | { type: 'restore'; session: AttachedSession; logout: true }
@@ -60,7 +60,7 @@ export const TABLE = {
   waiting: { lost: 'reconnecting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing', closed: 'closed' },
   reconnecting: { live: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing', closed: 'closed' },
   // The stream stays open: a result that still comes is shown.
-  closed: { reopened: 'waiting', succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
+  closed: { succeeded: 'success', failed: 'failed', expired: 'expired', fail: 'error', cancel: 'choosing' },
   success: { logout: 'loggedOut' },
   signedIn: { logout: 'loggedOut', gone: 'loading' },
   // `choose`: try again with the same method.
@@ -85,6 +85,8 @@ export interface Context {
   attributes?: Attributes;
   /** The verified login has a session at the auth plugin: offer Logout, report activity. */
   logout?: boolean;
+  /** Why the login failed, when it is not the login's own outcome: it ended in another browser. */
+  reason?: IdentityReason;
   error?: { code: string; message: string };
 }
 

@@ -60,13 +60,13 @@ export async function sessionFeedback(backend: string, session: AttachedSession,
 
 /** Parses a `result` event's data; undefined if it is not one. */
 export function parseResult(data: string): ResultEvent | undefined {
-  let value: { status?: unknown; attributes?: unknown; logout?: unknown };
+  let value: { status?: unknown; attributes?: unknown; logout?: unknown; reason?: unknown };
   try {
     value = JSON.parse(data);
   } catch {
     return undefined;
   }
-  if (value?.status === 'failed') return { status: 'failed' };
+  if (value?.status === 'failed') return value.reason === 'other_browser' ? { status: 'failed', reason: 'other_browser' } : { status: 'failed' };
   const attributes = value?.attributes;
   if (
     value?.status === 'succes' &&

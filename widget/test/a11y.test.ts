@@ -28,7 +28,7 @@ async function audit(el: IdContactAuth) {
 
 /** Stores a session whose stream does not exist, as if the page had reloaded mid-login. */
 function plantBrokenSession(backend: string, purpose = 'report_move') {
-  const session = { session_id: 'gone', client_url: `${backend}/nowhere`, events_url: `${backend}/sessions/gone/events?token=x` };
+  const session = { session_id: 'gone', launch_url: `${backend}/launch/gone`, launch_token: 't', events_url: `${backend}/sessions/gone/events?token=x` };
   sessionStorage.setItem(`id-contact-auth ${backend} ${purpose}`, JSON.stringify({ session, via: 'popup' }));
 }
 

@@ -237,7 +237,8 @@ describe('flow against the real backend', () => {
       await waitForState(el, 'blocked');
       expect(statusText(el)).to.equal('Uw browser heeft het inlogvenster geblokkeerd.');
       const link = part<HTMLAnchorElement>(el, 'link');
-      expect(link.href).to.match(new RegExp(`^${(await stack()).plugin}/login/`));
+      // It shows where it goes; the click launches with a form POST (the backend then sends it to the login page).
+      expect(link.href).to.match(new RegExp(`^${(await stack()).backend}/launch/`));
       expect(link.target).to.match(/^id-contact-auth-\d+$/);
       expect(button(el, 'Verder in dit venster')).to.exist;
 

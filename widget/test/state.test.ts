@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FINAL, Machine, TABLE, next, type Input, type StateName } from '../src/state.js';
 
 const method = { tag: 'irma', name: 'Yivi', image_url: 'https://core.example/irma.svg' };
-const session = { session_id: 's1', client_url: 'https://auth.example/login/1', events_url: 'https://idc.example/e?token=t' };
+const session = { session_id: 's1', launch_url: 'https://idc.example/launch/s1', launch_token: 't', events_url: 'https://idc.example/e?token=t' };
 
 function recorder() {
   const seen: StateName[] = [];

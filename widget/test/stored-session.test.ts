@@ -22,16 +22,23 @@ const stream = (origin: string) => `${origin}/sessions/s1/events?token=t`;
 
 const BAD_RECORDS: BadRecord[] = [
   {
-    what: 'a login under way whose client_url is javascript:',
+    what: 'a login under way whose launch_url is javascript:',
     record: ({ backend }) => ({
-      session: { session_id: 's1', client_url: 'javascript:window.__idcPwned=3', events_url: stream(backend) },
+      session: { session_id: 's1', launch_url: 'javascript:window.__idcPwned=3', launch_token: 't', events_url: stream(backend) },
       via: 'popup',
     }),
   },
   {
     what: 'a login under way whose events_url is on another origin',
     record: ({ backend, elsewhere }) => ({
-      session: { session_id: 's1', client_url: `${backend}/nowhere`, events_url: stream(elsewhere) },
+      session: { session_id: 's1', launch_url: `${backend}/launch/s1`, launch_token: 't', events_url: stream(elsewhere) },
+      via: 'popup',
+    }),
+  },
+  {
+    what: 'a login under way whose launch_url is on another origin (its token would go there)',
+    record: ({ backend, elsewhere }) => ({
+      session: { session_id: 's1', launch_url: `${elsewhere}/launch/s1`, launch_token: 't', events_url: stream(backend) },
       via: 'popup',
     }),
   },
@@ -81,7 +88,7 @@ describe('a session restored from sessionStorage', () => {
 
   it('a sound record of a login under way is still resumed', async () => {
     const { backend } = await stack();
-    const session = { session_id: 's1', client_url: `${backend}/nowhere`, events_url: stream(backend) };
+    const session = { session_id: 's1', launch_url: `${backend}/launch/s1`, launch_token: 't', events_url: stream(backend) };
     sessionStorage.setItem(key(backend), JSON.stringify({ session, via: 'popup' }));
     const { states } = await mount();
     // The backend does not know s1, so the stream fails later; what matters is that it was taken up.

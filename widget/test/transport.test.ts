@@ -44,9 +44,12 @@ describe('transport', () => {
     expect(error.code).to.equal('invalid_request');
   });
 
-  it('creates a session with web URLs only', async () => {
-    const session = await createSession((await stack()).backend, { purpose: 'report_move', auth_method: 'irma' });
-    expect(session.client_url).to.match(/^http:\/\//);
+  it('creates a session whose launch is on the backend (never the core’s client_url)', async () => {
+    const { backend } = await stack();
+    const session = await createSession(backend, { purpose: 'report_move', auth_method: 'irma' });
+    expect(session.launch_url).to.equal(`${backend}/launch/${session.session_id}`);
+    expect(session.launch_token).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(session).not.to.have.property('client_url');
     expect(session.events_url).to.contain('token=');
   });
 
