@@ -38,7 +38,7 @@ declare global {
   interface GlobalEventHandlersEventMap extends IdContactAgentEventMap {}
 }
 
-const ICONS: Record<string, TemplateResult> = { failed: crossIcon, expired: crossIcon };
+const ICONS: Record<string, TemplateResult> = { failed: crossIcon, expired: crossIcon, withdrawn: crossIcon };
 
 const copy = (identity: Identity): Identity =>
   identity.attributes ? { ...identity, attributes: { ...identity.attributes } } : { ...identity };
@@ -119,8 +119,10 @@ export class IdContactAgent extends IdContactElement {
   }
 
   #statusLabel(identity: Identity, text: AgentStrings): string {
+    // A login completed in another browser is a warning, not the login's own failure.
+    if (identity.status === 'failed' && identity.reason === 'other_browser') return text.other_browser;
     const key = identity.status as keyof AgentStrings;
-    return ['waiting', 'failed', 'logged_out', 'expired', 'forgotten'].includes(key) ? text[key] : text.unknown;
+    return ['waiting', 'failed', 'logged_out', 'expired', 'forgotten', 'withdrawn'].includes(key) ? text[key] : text.unknown;
   }
 
   protected override updated(): void {
