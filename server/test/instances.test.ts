@@ -116,6 +116,61 @@ async function nextEvent(stream: SseReader, name: string, timeoutMs = 5000) {
   return undefined;
 }
 
+/** A core that starts every login at one plugin page, recording the attr_url it was given. */
+async function coreStub() {
+  const starts: Array<{ attr_url: string }> = [];
+  const methods = [{ tag: 'irma', name: 'Yivi', image_path: '/irma.svg' }];
+  const server = await serveApp(
+    new Hono()
+      .get('/session_options/:purpose', (c) => c.json({ auth_methods: methods, comm_methods: [] }))
+      .post('/start', async (c) => (starts.push(await c.req.json()), c.json({ client_url: 'https://auth.example/login/1' }))),
+  );
+  return { url: server.url, starts, close: () => server.close() };
+}
+
+/** The binding's steps spread over instances (one origin behind a load balancer): a browser's cookie goes to each. */
+describe('the login binding across instances', () => {
+  it('launch on A, the own return on B, the result on A: released to the stream on B; a foreign return on B refuses', async () => {
+    const core = await coreStub();
+    try {
+      const [a, b] = await instances(2, { IDC_CORE_URL: core.url, IDC_BINDING_SETTLE_MS: '200' });
+      const begin = async () => {
+        const ticket = await mintTicket('guest', ticketSecret, { conversation: 'conv-1' });
+        const body = JSON.stringify({ purpose: 'report_move', auth_method: 'irma', ticket });
+        const response = await fetch(`${a}/sessions`, { method: 'POST', headers: { ...json, Origin: SITE_ORIGIN }, body });
+        expect(response.status).toBe(201);
+        const session = await response.json();
+        const stream = await open(eventsOn(b!, session.events_url));
+        expect((await stream.next())?.event).toBe('state');
+        const launch = await fetch(`${a}${new URL(session.launch_url).pathname}`, {
+          method: 'POST',
+          headers: { Origin: SITE_ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token: session.launch_token }),
+          redirect: 'manual',
+        });
+        expect(launch.status).toBe(303);
+        const cookie = launch.headers.getSetCookie()[0]!.split(';')[0]!;
+        return { session, stream, cookie, attrPath: new URL(core.starts.at(-1)!.attr_url).pathname };
+      };
+
+      const own = await begin();
+      const ownReturn = await fetch(`${b}/return/${own.session.session_id}`, { headers: { Cookie: own.cookie } });
+      expect(ownReturn.status).toBe(200);
+      expect((await postResult(a!, own.attrPath, await resultToken())).status).toBe(200);
+      expect(JSON.parse((await nextEvent(own.stream, 'result'))!.data!)).toMatchObject({ status: 'succes', attributes: { bsn: '999993653' } });
+
+      const stolen = await begin();
+      expect((await postResult(a!, stolen.attrPath, await resultToken({ bsn: '123456782' }))).status).toBe(200);
+      expect((await fetch(`${b}/return/${stolen.session.session_id}`)).status).toBe(403);
+      // The launching browser's return on A, later, changes nothing.
+      await fetch(`${a}/return/${stolen.session.session_id}`, { headers: { Cookie: stolen.cookie } });
+      expect(JSON.parse((await nextEvent(stolen.stream, 'result'))!.data!)).toEqual({ status: 'failed', reason: 'other_browser' });
+    } finally {
+      await core.close();
+    }
+  });
+});
+
 describe('two instances on one Redis', () => {
   it('delivers a result posted to A to the stream on B', async () => {
     const [a, b] = await instances(2);
