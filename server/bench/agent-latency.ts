@@ -2,13 +2,17 @@
  * `npm run bench:agent`: how long from a result's arrival at the attr_url to
  * the employee's side knowing it: the identity event on /agent/events, and
  * the signed webhook's receipt. Real HTTP on loopback, one backend with the
- * memory store, logins one after another. Prints figures; asserts nothing.
+ * memory store, logins one after another. Each login was launched in its
+ * browser; right after the result, that browser returns to the comm_url (the
+ * usual order), and the release waits IDC_BINDING_SETTLE_MS: measured with 0
+ * and with the default. Prints figures; asserts nothing.
  */
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
+import { bindingCookieName } from '../src/binding.ts';
 import { digest, randomSecret } from '../src/secrets.ts';
 import { serveApp } from '../src/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
@@ -17,6 +21,8 @@ import { rsaKeyPair } from '../test/support/keys.ts';
 import { openSse } from '../test/support/sse.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
+/** With the default settle time each login takes a second: fewer of them. */
+const SETTLED_COUNT = Number(process.env.BENCH_SETTLED_COUNT ?? 20);
 const SITE = 'https://gemeente.example';
 
 function percentile(sorted: number[], p: number): number {
@@ -41,10 +47,12 @@ const receiver = await serveApp(
   }),
 );
 
-// The core is never called: sessions are made the way POST /sessions makes them, minus the core.
+async function measure(settleMs: number | undefined, count: number) {
+// The core is never called: sessions are made the way POST /sessions and the launch make them, minus the core.
 let app: ReturnType<typeof createApp> | undefined;
 const backend = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
 const config = loadConfig({
+  ...(settleMs === undefined ? {} : { IDC_BINDING_SETTLE_MS: String(settleMs) }),
   IDC_PUBLIC_URL: backend.url,
   IDC_CORE_URL: 'http://127.0.0.1:9',
   IDC_DECRYPTION_KEY: ours.privatePem,
@@ -66,8 +74,9 @@ const agent = await openSse(`${backend.url}/agent/events`, { Authorization: `Bea
 
 const toAgent: number[] = [];
 const toWebhook: number[] = [];
-for (let i = 0; i < COUNT; i += 1) {
+for (let i = 0; i < count; i += 1) {
   const attrId = randomSecret();
+  const browser = randomSecret();
   const token = await createResultToken(
     { status: 'succes', attributes: { bsn: String(100000000 + i), fullname: 'Test Persoon' } },
     { signingKey: plugin.privateKey, encryptionKey: ours.publicKey },
@@ -82,12 +91,15 @@ for (let i = 0; i < COUNT; i += 1) {
     attrIdDigest: digest(attrId),
     createdAt: Date.now(),
     expiresAt: Date.now() + 900_000,
+    binding: { launchDigest: digest(randomSecret()), clientUrl: 'https://auth.example/login', browserDigest: digest(browser) },
   };
   await store.create(session);
 
   const sent = performance.now();
   const response = await fetch(`${backend.url}/attributes/${attrId}`, { method: 'POST', headers: { 'Content-Type': 'application/jwt' }, body: token });
   if (response.status !== 200) throw new Error(`intake answered ${response.status}`);
+  const returned = await fetch(`${backend.url}/return/${session.id}`, { headers: { Cookie: `${bindingCookieName(config, session.id)}=${browser}` } });
+  if (returned.status !== 200) throw new Error(`return answered ${returned.status}`);
   for (;;) {
     const message = await agent.next(5000);
     if (!message) throw new Error('no identity event within 5 s');
@@ -104,11 +116,16 @@ for (let i = 0; i < COUNT; i += 1) {
   toWebhook.push(webhookArrivals.get(session.identityId)! - sent);
 }
 
-console.log(`From POST to attr_url (sent) to the employee's side, ${COUNT} results one after another, RSA-2048:`);
+console.log(`IDC_BINDING_SETTLE_MS=${config.bindingSettleMs}: from POST to attr_url (sent) to the employee's side, ${count} results one after another, RSA-2048:`);
 console.log(summary('identity event on /agent/events', toAgent));
 console.log(summary('signed webhook received', toWebhook));
 
 agent.close();
-await Promise.all([backend.close(), receiver.close()]);
+await backend.close();
 await store.close();
+}
+
+await measure(0, COUNT);
+await measure(undefined, SETTLED_COUNT);
+await receiver.close();
 process.exit(0);

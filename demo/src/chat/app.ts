@@ -70,7 +70,8 @@ export function createChatApp({ backendUrl, iconsUrl, ticketSecret, webhookSecre
     `img-src 'self' data: ${icons}`,
     "style-src 'self'",
     "base-uri 'none'",
-    "form-action 'self'",
+    // The widget starts a login with a form POST to its backend (docs/binding.md).
+    `form-action 'self' ${backend}`,
     "frame-ancestors 'none'",
   ].join('; ');
   const htmlHeaders = { 'Content-Security-Policy': contentSecurityPolicy, 'Cache-Control': 'no-store' };

@@ -2,8 +2,13 @@
  * `POST /launch/:session_id`: where the widget sends the browser to begin a
  * login (in the login window, or the page itself in redirect mode), as a form
  * POST of the launch token from `POST /sessions`. It ties the login to this
- * browser with a first-party cookie and answers 303 to the core's client_url
+ * browser with a first-party cookie and sends it on to the core's client_url
  * (see binding.ts for why).
+ *
+ * Sent on by a page of ours (a script's `location.replace`, with a link for
+ * no script), not a 303: browsers apply the embedding site's CSP
+ * `form-action` to a form's redirects too, so a 303 would make every site
+ * list every auth plugin's origin there. This way it lists the backend only.
  *
  * Only a page on IDC_ALLOWED_ORIGINS can make this request from a browser: a
  * form POST carries its page's `Origin`, which no page can forge, and a link
@@ -19,7 +24,8 @@ import { bindingCookieName } from '../binding.ts';
 import type { AppContext } from '../context.ts';
 import { readBodyText } from '../request-body.ts';
 import { digest, matchesDigest, randomSecret } from '../secrets.ts';
-import { PAGE_TEXT, pageLanguage, residentPage } from './resident-page.ts';
+import { html, raw } from 'hono/html';
+import { PAGE_TEXT, pageLanguage, residentPage, scriptJson } from './resident-page.ts';
 
 /** A launch body is one token (and nothing of a person). */
 const MAX_LAUNCH_BODY_BYTES = 1024;
@@ -67,8 +73,20 @@ export function launchRoutes(context: AppContext): Hono {
         path: '/',
         maxAge: config.sessionTtlSeconds,
       });
-      c.header('Cache-Control', 'no-store');
-      c.header('Referrer-Policy', 'no-referrer');
-      return c.redirect(binding.clientUrl, 303);
+      const lang = pageLanguage(c);
+      const text = PAGE_TEXT[lang];
+      const clientUrl = binding.clientUrl;
+      return residentPage(
+        c,
+        {
+          lang,
+          title: text.launchingTitle,
+          body: [html`<a id="login" href="${clientUrl}">${text.launching}</a>`],
+          script: (nonce) => html`<script nonce="${nonce}">
+  location.replace(${raw(scriptJson(clientUrl))});
+</script>`,
+        },
+        200,
+      );
     });
 }

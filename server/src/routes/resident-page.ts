@@ -25,6 +25,8 @@ export const PAGE_TEXT = {
     foreignOwn: 'Was u het zelf, in een gesprek op een andere telefoon of computer? Ga terug naar dat gesprek en log daar opnieuw in.',
     foreignWarn:
       'Had u dit niet verwacht, bijvoorbeeld omdat iemand u een link stuurde? Log dan niet opnieuw in via die link. Neem contact op met de gemeente via de website die u zelf opzoekt.',
+    launchingTitle: 'Inloggen',
+    launching: 'Ga verder naar het inloggen',
     launchTitle: 'Inloggen niet gestart',
     launch: 'Deze inlogpagina kan alleen worden geopend vanuit het gesprek op de website. Ga terug naar het gesprek en kies daar opnieuw hoe u wilt inloggen.',
   },
@@ -43,6 +45,8 @@ export const PAGE_TEXT = {
     foreignOwn: 'Was it you, in a conversation on another phone or computer? Go back to that conversation and log in again there.',
     foreignWarn:
       'Did you not expect this, for example because someone sent you a link? Then do not log in again through that link. Contact the municipality through the website you look up yourself.',
+    launchingTitle: 'Log in',
+    launching: 'Continue to the login',
     launchTitle: 'Login not started',
     launch: 'This login page can only be opened from the conversation on the website. Go back to the conversation and choose how to log in there again.',
   },

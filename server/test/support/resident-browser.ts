@@ -13,6 +13,13 @@ export interface LaunchableSession {
   launch_token: string;
 }
 
+/** Where a launch page sends the browser on to (its link; its script does the same). */
+export function launchedTo(page: string): string {
+  const href = /<a id="login" href="([^"]+)"/.exec(page)?.[1];
+  if (!href) throw new Error('not a launch page');
+  return href.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
 export class ResidentBrowser {
   private readonly cookies = new Map<string, string>();
 
@@ -34,11 +41,11 @@ export class ResidentBrowser {
     return response;
   }
 
-  /** Launches the login here; returns the core's client_url it was sent on to. */
+  /** Launches the login here; returns the core's client_url the page sends the browser on to. */
   async launch(session: LaunchableSession): Promise<string> {
     const response = await this.postLaunch(session);
-    if (response.status !== 303) throw new Error(`launch answered ${response.status}`);
-    return response.headers.get('location')!;
+    if (response.status !== 200) throw new Error(`launch answered ${response.status}`);
+    return launchedTo(await response.text());
   }
 
   /** A top-level GET that follows redirects; the last answer. */

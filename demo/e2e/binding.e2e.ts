@@ -1,0 +1,127 @@
+/**
+ * The attacks on a login, in real Chromium with two browsers (two contexts:
+ * their own cookies, like two people's browsers): the attacker starts a login
+ * in their chat and gets the victim to finish it. No attribute may reach the
+ * attacker's widget or conversation, and the victim's page must say their
+ * details were not passed on. See docs/binding.md.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { newVisit } from './support/chromium.ts';
+import { chooseMethodInPopup, finishLogin, methodButton, openChat, verifiedCard } from './support/resident.ts';
+
+const run = useDemoInChromium();
+
+const NOT_PASSED_ON = 'Uw gegevens zijn niet doorgegeven';
+const OTHER_BROWSER = 'Het inloggen is afgerond in een andere browser dan deze.';
+
+/** The victim: a browser of their own. */
+async function victimBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await newVisit(run.browser);
+  return { context, page };
+}
+
+/** Nothing of the victim on the attacker's chat page; the widget says the login ended elsewhere. */
+async function expectAttackerGotNothing(page: Page) {
+  await page.getByText(OTHER_BROWSER).waitFor();
+  expect(await verifiedCard(page).count()).toBe(0);
+  expect(await page.getByText(DEMO_TEST_PERSON.bsn!).count()).toBe(0);
+  // The employee's side and the webhook: no identity verified for anyone.
+  expect(run.demo.webhooks.filter((hook) => JSON.stringify(hook).includes(DEMO_TEST_PERSON.bsn!))).toEqual([]);
+}
+
+describe('a login finished in another browser', () => {
+  it('popup: the login window’s address, opened and finished by the victim, gives the attacker nothing', async () => {
+    const attacker = run.visit.page;
+    await openChat(attacker, run.demo.urls.chat);
+    const login = await chooseMethodInPopup(attacker, 'Yivi');
+    const address = login.url();
+
+    const victim = await victimBrowser();
+    try {
+      await victim.page.goto(address);
+      await finishLogin(victim.page, 'log in');
+      await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
+      expect(await victim.page.getByText('klaar met inloggen').count()).toBe(0);
+      await expectAttackerGotNothing(attacker);
+    } finally {
+      await victim.context.close();
+    }
+  });
+
+  it('redirect: the login page’s address, finished by the victim, gives the attacker nothing when they come back', async () => {
+    const attacker = run.visit.page;
+    await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
+    await methodButton(attacker, 'DigiD').click();
+    await attacker.waitForURL(`${run.demo.urls.authPlugin}/login/**`);
+    const address = attacker.url();
+
+    const victim = await victimBrowser();
+    try {
+      await victim.page.goto(address);
+      await finishLogin(victim.page, 'log in');
+      await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
+      // The attacker goes back to their chat: the widget picks its login up again and learns the outcome.
+      await attacker.goto(`${run.demo.urls.chat}/?mode=redirect`);
+      await expectAttackerGotNothing(attacker);
+    } finally {
+      await victim.context.close();
+    }
+  });
+
+  it('a race: the attacker’s browser reaches the comm_url first, the victim’s return a moment later', async () => {
+    const attacker = run.visit.page;
+    await openChat(attacker, run.demo.urls.chat);
+    const login = await chooseMethodInPopup(attacker, 'Yivi');
+    const address = login.url();
+    await login.close();
+
+    const victim = await victimBrowser();
+    try {
+      // The victim's browser is held on its way to the comm_url until the attacker has been there.
+      await victim.page.route(`${run.demo.urls.backend}/return/**`, async (route) => {
+        const racer = await run.visit.context.newPage();
+        await racer.goto(route.request().url());
+        await racer.close();
+        await route.continue();
+      });
+      await victim.page.goto(address);
+      await finishLogin(victim.page, 'log in');
+      await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
+      await expectAttackerGotNothing(attacker);
+    } finally {
+      await victim.context.close();
+    }
+  });
+
+  it('a phishing page that repeats the launch in the victim’s browser is refused', async () => {
+    const attacker = run.visit.page;
+    await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
+    // The attacker keeps their own launch (the widget's POST /sessions answer) and never uses it.
+    await attacker.route(`${run.demo.urls.backend}/launch/**`, (route) => route.abort());
+    const answer = attacker.waitForResponse((response) => response.url() === `${run.demo.urls.backend}/sessions` && response.request().method() === 'POST');
+    await methodButton(attacker, 'DigiD').click();
+    const { launch_url: launchUrl, launch_token: launchToken } = (await (await answer).json()) as { launch_url: string; launch_token: string };
+
+    const victim = await victimBrowser();
+    try {
+      // A page on the attacker's site that submits the launch form by itself.
+      await victim.page.route('https://phish.example/', (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<form method="post" action="${launchUrl}"><input type="hidden" name="token" value="${launchToken}"></form><script>document.forms[0].submit()</script>`,
+        }),
+      );
+      await victim.page.goto('https://phish.example/');
+      await victim.page.getByRole('heading', { name: 'Inloggen niet gestart' }).waitFor();
+      expect(victim.page.url()).toContain('/launch/');
+      // And as a link.
+      await victim.page.goto(launchUrl);
+      await victim.page.getByRole('heading', { name: 'Inloggen niet gestart' }).waitFor();
+    } finally {
+      await victim.context.close();
+    }
+  });
+});
