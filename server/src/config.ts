@@ -72,6 +72,10 @@ export interface Config {
   maxSessions: number;
   /** Open event streams at most; past it, new ones get 503. */
   maxStreams: number;
+  /** Open employee streams (`GET /agent/events`) per conversation, across instances; past it, 429. */
+  agentStreamsPerConversation: number;
+  /** Logins one conversation may start (`POST /sessions` with a guest ticket) within a ticket's longest life; past it, 429. */
+  loginsPerConversation: number;
   /** How long a session with a session_url stays, for activity and logout, after its result. */
   feedbackTtlSeconds: number;
   /** HMAC key of the tickets the site's server signs (the UTF-8 bytes of IDC_TICKET_SECRET). */
@@ -195,6 +199,8 @@ const EnvSchema = z.object({
   IDC_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   IDC_MAX_SESSIONS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
   IDC_MAX_STREAMS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
+  IDC_AGENT_STREAMS_PER_CONVERSATION: z.coerce.number().int().positive().max(10_000).default(10),
+  IDC_LOGINS_PER_CONVERSATION: z.coerce.number().int().positive().max(1_000_000).default(20),
   IDC_FEEDBACK_TTL_SECONDS: seconds(8 * 3600),
   IDC_TICKET_SECRET: ticketSecret.optional(),
   IDC_AGENT_ORIGINS: z
@@ -322,6 +328,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: vars.IDC_TRUST_PROXY,
     maxSessions: vars.IDC_MAX_SESSIONS,
     maxStreams: vars.IDC_MAX_STREAMS,
+    agentStreamsPerConversation: vars.IDC_AGENT_STREAMS_PER_CONVERSATION,
+    loginsPerConversation: vars.IDC_LOGINS_PER_CONVERSATION,
     ticketSecret: vars.IDC_TICKET_SECRET,
     agentOrigins: vars.IDC_AGENT_ORIGINS,
     agentRetentionSeconds: vars.IDC_AGENT_RETENTION_SECONDS,

@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       trustProxy: 0,
       maxSessions: 10_000,
       maxStreams: 10_000,
+      agentStreamsPerConversation: 10,
+      loginsPerConversation: 20,
     });
     expect(config.sessionUrlOrigins).toBeUndefined();
     expect(config.signatureKeys).toHaveLength(1);
@@ -73,8 +75,12 @@ describe('loadConfig', () => {
       IDC_TRUST_PROXY: '1',
       IDC_MAX_SESSIONS: '500',
       IDC_MAX_STREAMS: '700',
+      IDC_AGENT_STREAMS_PER_CONVERSATION: '3',
+      IDC_LOGINS_PER_CONVERSATION: '5',
     });
     expect(config).toMatchObject({
+      agentStreamsPerConversation: 3,
+      loginsPerConversation: 5,
       pluginAuth: { user: 'core', password: 'secret' },
       sessionUrlOrigins: ['https://auth.example', 'http://plugin.internal:8001'],
       sessionsPerMinute: 50,
@@ -139,6 +145,8 @@ describe('loadConfig', () => {
     [{ IDC_TRUST_PROXY: 'yes' }, 'IDC_TRUST_PROXY'],
     [{ IDC_MAX_SESSIONS: '-1' }, 'IDC_MAX_SESSIONS'],
     [{ IDC_MAX_STREAMS: 'many' }, 'IDC_MAX_STREAMS'],
+    [{ IDC_AGENT_STREAMS_PER_CONVERSATION: '0' }, 'IDC_AGENT_STREAMS_PER_CONVERSATION'],
+    [{ IDC_LOGINS_PER_CONVERSATION: 'lots' }, 'IDC_LOGINS_PER_CONVERSATION'],
   ])('names the variable for %o', (override, expected) => {
     const message = failure({ ...base, ...override });
     expect(message).toContain(expected);

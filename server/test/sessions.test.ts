@@ -191,9 +191,10 @@ describe('POST /sessions', () => {
     expect((await createSession(stack)).status).toBe(502);
   });
 
-  it('answers 502 and keeps no session when the core refuses the method', async () => {
-    stack = await startStack({ keys });
-    const response = await createSession(stack, { purpose: 'personal_question', auth_method: 'digid' });
+  it('answers 502 and keeps no session when the core refuses the start', async () => {
+    // A method the core does not offer never reaches /start (session-start-checks.test.ts).
+    stack = await startStack({ keys, core: { rejectPlainStart: true } });
+    const response = await createSession(stack, { purpose: 'personal_question', auth_method: 'irma' });
     expect(response.status).toBe(502);
     expect(stack.store.size).toBe(0);
   });

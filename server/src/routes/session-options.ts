@@ -1,73 +1,27 @@
 /**
  * `GET /session_options/:purpose`: the auth methods for a purpose, from the
- * core, with `image_path` made absolute. Answers are cached briefly (and
- * concurrent requests share one core call) so the chooser never waits on the
- * core more than once a minute; a purpose the core does not know is
- * remembered for a while too, so asking again and again costs no core calls.
- * Only a request that reaches the core counts against the client's rate limit.
+ * core, with `image_path` made absolute (see session-options-cache.ts, whose
+ * cache POST /sessions shares) so the chooser never waits on the core more than
+ * once a minute. Only a request that reaches the core counts against the
+ * client's rate limit.
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
 import { CoreBusyError, CoreError, UnknownPurposeError } from '../core-client.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
-import type { SessionOptionsResponse } from '../protocol.ts';
 import { sessionStartLimit } from '../rate-limit.ts';
+import { PURPOSE_PATTERN, sessionOptionsCache } from '../session-options-cache.ts';
 
-export const PURPOSE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
-/** How long "the core does not know this purpose" is believed. */
-export const UNKNOWN_PURPOSE_CACHE_MS = 30_000;
-/** Purposes remembered at most; the oldest entry goes first. */
-const MAX_CACHED_PURPOSES = 1000;
+// Where other modules have long found them.
+export { PURPOSE_PATTERN, UNKNOWN_PURPOSE_CACHE_MS } from '../session-options-cache.ts';
 
 export function sessionOptionsRoutes(context: AppContext): Hono {
-  const { config, deps } = context;
-  const cache = new Map<string, { until: number; answer: Promise<SessionOptionsResponse> }>();
-
-  function imageUrl(imagePath: string): string {
-    if (/^https?:\/\//.test(imagePath)) return imagePath;
-    return `${config.corePublicUrl}${imagePath.startsWith('/') ? '' : '/'}${imagePath}`;
-  }
-
-  async function fetchOptions(purpose: string): Promise<SessionOptionsResponse> {
-    const options = await deps.core.sessionOptions(purpose);
-    return {
-      purpose,
-      auth_methods: options.auth_methods.map((method) => ({
-        tag: method.tag,
-        name: method.name,
-        image_url: imageUrl(method.image_path),
-      })),
-    };
-  }
-
-  function cached(purpose: string): Promise<SessionOptionsResponse> | undefined {
-    const hit = cache.get(purpose);
-    return hit && hit.until > Date.now() ? hit.answer : undefined;
-  }
-
-  function remember(purpose: string, answer: Promise<SessionOptionsResponse>, forMs: number): void {
-    cache.delete(purpose);
-    if (cache.size >= MAX_CACHED_PURPOSES) cache.delete(cache.keys().next().value!);
-    cache.set(purpose, { until: Date.now() + forMs, answer });
-  }
-
-  function cachedOptions(purpose: string): Promise<SessionOptionsResponse> {
-    const hit = cached(purpose);
-    if (hit) return hit;
-    const answer = fetchOptions(purpose);
-    remember(purpose, answer, deps.optionsCacheMs);
-    answer.catch((error) => {
-      if (cache.get(purpose)?.answer !== answer) return;
-      // An unknown purpose stays known as such for a while; other failures are not remembered.
-      if (error instanceof UnknownPurposeError) remember(purpose, answer, UNKNOWN_PURPOSE_CACHE_MS);
-      else cache.delete(purpose);
-    });
-    return answer;
-  }
+  const { deps } = context;
+  const options = sessionOptionsCache(context);
 
   const wellFormed = (purpose: string | undefined) => purpose !== undefined && PURPOSE_PATTERN.test(purpose);
   // A cached answer (or a malformed purpose, refused without the core) costs nothing: not counted.
-  const limit = sessionStartLimit(context, (c) => !wellFormed(c.req.param('purpose')) || cached(c.req.param('purpose')!) !== undefined);
+  const limit = sessionStartLimit(context, (c) => !wellFormed(c.req.param('purpose')) || options.has(c.req.param('purpose')!));
 
   return new Hono().get('/:purpose', limit, async (c) => {
     const purpose = c.req.param('purpose');
@@ -75,7 +29,7 @@ export function sessionOptionsRoutes(context: AppContext): Hono {
       return errorResponse(c, 404, 'unknown_purpose', 'no such purpose');
     }
     try {
-      const answer = await cachedOptions(purpose);
+      const answer = await options.get(purpose);
       return c.json(answer, 200, { 'Cache-Control': `public, max-age=${Math.floor(deps.optionsCacheMs / 1000)}` });
     } catch (error) {
       if (error instanceof UnknownPurposeError) {

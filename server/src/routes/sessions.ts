@@ -18,6 +18,7 @@ import { guestConversation } from '../guest-ticket.ts';
 import { digest, randomSecret } from '../secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 import { PURPOSE_PATTERN } from './session-options.ts';
+import { refuseReturnUrlUserInfo, refuseTooManyLogins, refuseUnofferedAuthMethod } from '../session-start-checks.ts';
 
 export function sessionsRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -31,9 +32,14 @@ export function sessionsRoutes(context: AppContext): Hono {
     if (returnUrl !== undefined && !config.allowedOrigins.includes(new URL(returnUrl).origin)) {
       return errorResponse(c, 400, 'invalid_request', 'return_url: must be on an allowed origin');
     }
+    const refused = refuseReturnUrlUserInfo(c, returnUrl) ?? (await refuseUnofferedAuthMethod(c, context, purpose, authMethod));
+    if (refused) return refused;
     if ((await deps.store.countSessions()) >= config.maxSessions) {
       return busyResponse(c, 'too_many_sessions', 'the service has too many logins in progress; try again shortly');
     }
+    // Counted last, so a refused request takes none of the conversation's logins.
+    const tooMany = await refuseTooManyLogins(c, context, conversation);
+    if (tooMany) return tooMany;
 
     const sessionId = randomSecret();
     const streamToken = randomSecret();
