@@ -38,6 +38,16 @@ export class MemoryWebhookOutbox implements WebhookOutbox {
     this.pending.delete(id);
   }
 
+  async cancelConversation(conversationDigest: string): Promise<number> {
+    let cancelled = 0;
+    for (const [id, delivery] of this.pending) {
+      if (delivery.conversationDigest !== conversationDigest) continue;
+      this.pending.delete(id);
+      cancelled += 1;
+    }
+    return cancelled;
+  }
+
   async nextDueAt(): Promise<number | undefined> {
     let next: number | undefined;
     for (const { dueAt } of this.pending.values()) if (next === undefined || dueAt < next) next = dueAt;

@@ -21,6 +21,11 @@ export interface PendingWebhook {
   attempts: number;
   /** Epoch ms when the next attempt is due. */
   dueAt: number;
+  /**
+   * Digest of the conversation whose attributes the body carries (secrets.ts `digest`), so that
+   * forgetting the conversation can cancel it while it waits; absent for bodies without any.
+   */
+  conversationDigest?: string;
 }
 
 export interface WebhookOutbox {
@@ -37,4 +42,10 @@ export interface WebhookOutbox {
   done(id: string): Promise<void>;
   /** When the earliest delivery is due (claimed ones at their lease's end); undefined when none waits. */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * The conversation was forgotten: every delivery queued with this `conversationDigest`, claimed
+   * or not, is dropped with its body (an attempt in flight may still land; it is not retried).
+   * Returns how many were dropped.
+   */
+  cancelConversation(conversationDigest: string): Promise<number>;
 }

@@ -9,7 +9,10 @@
  * two instances never claim one delivery at once. Every key expires
  * `retentionMs` (default 24 h) after its last change: a delivery nobody
  * attempts for that long (no instance running) is dropped, not kept forever.
- * Ids in the set whose hash is gone are dropped when met.
+ * Ids in the set whose hash is gone are dropped when met. A delivery that
+ * carries a conversation's attributes is also in a set `{prefix}w:c:{digest}`,
+ * named by the conversation's digest (never the conversation itself), so
+ * forgetting the conversation cancels it.
  */
 import { AtRestCipher } from '../store/at-rest.ts';
 import { LuaScript, RedisConnection, type RedisConnectionOptions } from '../store/redis-connection.ts';
@@ -31,7 +34,8 @@ export interface RedisWebhookOutboxOptions extends Partial<RedisConnectionOption
 }
 
 const SCRIPTS = {
-  // KEYS: due set, delivery. ARGV: max, id, type, sealed body, attempts, due at, retention, delivery key prefix.
+  // KEYS: due set, delivery, conversation index (unused without a digest).
+  // ARGV: max, id, type, sealed body, attempts, due at, retention, delivery key prefix, conversation digest or ''.
   enqueue: new LuaScript(`
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
   for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -42,6 +46,11 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'type', ARGV[3], 'body', ARGV[4], 'attempts', ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[2], 'conv', ARGV[9])
+  redis.call('SADD', KEYS[3], ARGV[2])
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
+end
 redis.call('ZADD', KEYS[1], ARGV[6], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return 1
@@ -79,20 +88,35 @@ while claimed < limit do
 end
 return out
 `),
-  // KEYS: due set, delivery. ARGV: id, attempts, due at, retention.
+  // KEYS: due set, delivery. ARGV: id, attempts, due at, retention, conversation index prefix.
+  // The conversation index lives as long as its longest-lived delivery.
   reschedule: new LuaScript(`
 if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
 redis.call('HSET', KEYS[2], 'attempts', ARGV[2])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local conv = redis.call('HGET', KEYS[2], 'conv')
+if conv then redis.call('PEXPIRE', ARGV[5] .. conv, ARGV[4]) end
 return 1
 `),
-  // KEYS: due set, delivery. ARGV: id.
+  // KEYS: due set, delivery. ARGV: id, conversation index prefix.
   done: new LuaScript(`
+local conv = redis.call('HGET', KEYS[2], 'conv')
+if conv then redis.call('SREM', ARGV[2] .. conv, ARGV[1]) end
 redis.call('DEL', KEYS[2])
 redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
+`),
+  // KEYS: due set, conversation index. ARGV: delivery key prefix. Returns how many deliveries were dropped.
+  cancelConversation: new LuaScript(`
+local dropped = 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  dropped = dropped + redis.call('DEL', ARGV[1] .. id)
+  redis.call('ZREM', KEYS[1], id)
+end
+redis.call('DEL', KEYS[2])
+return dropped
 `),
   // KEYS: due set. ARGV: delivery key prefix. The earliest due time of a delivery still held.
   nextDueAt: new LuaScript(`
@@ -111,6 +135,7 @@ export class RedisWebhookOutbox implements WebhookOutbox {
   private readonly cipher: AtRestCipher;
   private readonly dueKey: string;
   private readonly deliveryPrefix: string;
+  private readonly conversationPrefix: string;
   private readonly maxPending: number;
   private readonly retentionMs: number;
 
@@ -130,6 +155,7 @@ export class RedisWebhookOutbox implements WebhookOutbox {
     const prefix = options.prefix ?? 'idc:';
     this.dueKey = `${prefix}w:due`;
     this.deliveryPrefix = `${prefix}w:d:`;
+    this.conversationPrefix = `${prefix}w:c:`;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING_WEBHOOKS;
     this.retentionMs = options.retentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
   }
@@ -137,7 +163,7 @@ export class RedisWebhookOutbox implements WebhookOutbox {
   async enqueue(delivery: PendingWebhook): Promise<boolean> {
     const reply = await this.connection.script(
       SCRIPTS.enqueue,
-      [this.dueKey, this.deliveryPrefix + delivery.id],
+      [this.dueKey, this.deliveryPrefix + delivery.id, this.conversationPrefix + (delivery.conversationDigest ?? '-')],
       [
         String(this.maxPending),
         delivery.id,
@@ -147,6 +173,7 @@ export class RedisWebhookOutbox implements WebhookOutbox {
         String(delivery.dueAt),
         String(this.retentionMs),
         this.deliveryPrefix,
+        delivery.conversationDigest ?? '',
       ],
     );
     return reply === 1;
@@ -174,11 +201,22 @@ export class RedisWebhookOutbox implements WebhookOutbox {
   }
 
   async reschedule(id: string, attempts: number, dueAt: number): Promise<void> {
-    await this.connection.script(SCRIPTS.reschedule, [this.dueKey, this.deliveryPrefix + id], [id, String(attempts), String(dueAt), String(this.retentionMs)]);
+    await this.connection.script(SCRIPTS.reschedule, [this.dueKey, this.deliveryPrefix + id], [
+      id,
+      String(attempts),
+      String(dueAt),
+      String(this.retentionMs),
+      this.conversationPrefix,
+    ]);
   }
 
   async done(id: string): Promise<void> {
-    await this.connection.script(SCRIPTS.done, [this.dueKey, this.deliveryPrefix + id], [id]);
+    await this.connection.script(SCRIPTS.done, [this.dueKey, this.deliveryPrefix + id], [id, this.conversationPrefix]);
+  }
+
+  async cancelConversation(conversationDigest: string): Promise<number> {
+    const reply = await this.connection.script(SCRIPTS.cancelConversation, [this.dueKey, this.conversationPrefix + conversationDigest], [this.deliveryPrefix]);
+    return Number(reply);
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -79,6 +79,31 @@ export function describeWebhookOutbox(name: string, makeOutbox: () => WebhookOut
       expect(await outbox.nextDueAt()).toBeUndefined();
     });
 
+    it('cancels the deliveries of a forgotten conversation, claimed or not, and nothing else', async () => {
+      const forgotten = 'digest-of-conv-1';
+      await outbox.enqueue(delivery('msg_a', t0, { conversationDigest: forgotten }));
+      await outbox.enqueue(delivery('msg_b', t0 + 10, { conversationDigest: forgotten }));
+      await outbox.enqueue(delivery('msg_other', t0 + 20, { conversationDigest: 'digest-of-conv-2' }));
+      await outbox.enqueue(delivery('msg_plain', t0 + 30));
+      expect((await outbox.claimDue(t0, 1, 60_000)).map((d) => d.id)).toEqual(['msg_a']);
+      expect(await outbox.cancelConversation(forgotten)).toBe(2);
+      // The claimed one's attempt failing later brings nothing back.
+      await outbox.reschedule('msg_a', 1, t0 + 40);
+      expect((await outbox.claimDue(t0 + 100_000, 10, 1000)).map((d) => d.id)).toEqual(['msg_other', 'msg_plain']);
+      expect(await outbox.cancelConversation(forgotten)).toBe(0);
+      expect(await outbox.cancelConversation('digest-of-nothing')).toBe(0);
+    });
+
+    it('cancels nothing already done, and a delivery done after its conversation\'s cancel stays done', async () => {
+      await outbox.enqueue(delivery('msg_a', t0, { conversationDigest: 'c' }));
+      await outbox.done('msg_a');
+      expect(await outbox.cancelConversation('c')).toBe(0);
+      await outbox.enqueue(delivery('msg_b', t0, { conversationDigest: 'c' }));
+      expect(await outbox.cancelConversation('c')).toBe(1);
+      await outbox.done('msg_b');
+      expect(await outbox.nextDueAt()).toBeUndefined();
+    });
+
     it('is not changed through what it returned', async () => {
       const queued = delivery('msg_a');
       await outbox.enqueue(queued);
