@@ -10,12 +10,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { newVisit } from './support/chromium.ts';
-import { chooseMethodInPopup, finishLogin, methodButton, openChat, verifiedCard } from './support/resident.ts';
+import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, methodButton, openChat, startAtMunicipality, verifiedCard, verifiedDetails } from './support/resident.ts';
 
 const run = useDemoInChromium();
 
 const NOT_PASSED_ON = 'Uw gegevens zijn niet doorgegeven';
-const OTHER_BROWSER = 'Het inloggen is afgerond in een andere browser dan deze.';
+const OTHER_BROWSER = 'U bent in een andere browser ingelogd, dus uw gegevens zijn niet doorgegeven.';
 
 /** The victim: a browser of their own. */
 async function victimBrowser(): Promise<{ context: BrowserContext; page: Page }> {
@@ -97,13 +97,15 @@ describe('a login finished in another browser', () => {
   });
 
   it('a phishing page that repeats the launch in the victim’s browser is refused', async () => {
-    const attacker = run.visit.page;
-    await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
-    // The attacker keeps their own launch (the widget's POST /sessions answer) and never uses it.
-    await attacker.route(`${run.demo.urls.backend}/launch/**`, (route) => route.abort());
-    const answer = attacker.waitForResponse((response) => response.url() === `${run.demo.urls.backend}/sessions` && response.request().method() === 'POST');
-    await methodButton(attacker, 'DigiD').click();
-    const { launch_url: launchUrl, launch_token: launchToken } = (await (await answer).json()) as { launch_url: string; launch_token: string };
+    // The attacker starts a login with a tool (any headers) and keeps its launch unused.
+    const ticket = await run.demo.tickets.mint('guest', 'attacker-chat');
+    const started = await fetch(`${run.demo.urls.backend}/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: run.demo.urls.chat },
+      body: JSON.stringify({ purpose: 'report_move', auth_method: 'digid', ticket }),
+    });
+    expect(started.status).toBe(201);
+    const { launch_url: launchUrl, launch_token: launchToken } = (await started.json()) as { launch_url: string; launch_token: string };
 
     const victim = await victimBrowser();
     try {
@@ -122,6 +124,27 @@ describe('a login finished in another browser', () => {
       await victim.page.getByRole('heading', { name: 'Inloggen niet gestart' }).waitFor();
     } finally {
       await victim.context.close();
+    }
+  });
+
+  it('a chat the core started is bound by its one-time link: the first browser gets the login, another nothing', async () => {
+    const resident = run.visit.page;
+    await startAtMunicipality(resident, run.demo.urls.startPage, { purpose: 'Verhuizing doorgeven', contact: 'Chatten', login: 'Yivi' });
+    await finishLogin(resident, 'log in');
+    await resident.waitForURL(`${run.demo.urls.chat}/**`);
+    expect(await verifiedDetails(resident)).toEqual(EXPECTED_DETAILS);
+    // The link the core sent the resident to, as they may have copied it before the page took it out.
+    const used = run.visit.requestedUrls.find((url) => url.startsWith(`${run.demo.urls.chat}/`) && url.includes('id-contact-session='))!;
+    expect(used).toBeDefined();
+
+    const other = await victimBrowser();
+    try {
+      await other.page.goto(used);
+      await other.page.getByText('Deze link is al gebruikt of is verlopen.').waitFor();
+      expect(await verifiedCard(other.page).count()).toBe(0);
+      expect(await other.page.getByText(DEMO_TEST_PERSON.bsn!).count()).toBe(0);
+    } finally {
+      await other.context.close();
     }
   });
 });

@@ -54,6 +54,7 @@ export function parseIdentity(data: string): Identity | undefined {
     status: v.status as IdentityStatus,
     updated_at: isString(v.updated_at) ? v.updated_at : '',
   };
+  if (v.reason === 'other_browser') identity.reason = v.reason;
   if (v.status === 'verified' && v.attributes && typeof v.attributes === 'object') {
     identity.attributes = Object.fromEntries(Object.entries(v.attributes).filter(([, value]) => isString(value))) as Attributes;
   }

@@ -92,16 +92,8 @@ export interface FlowConfig {
  * opened anywhere. A site whose CSP has `form-action` must allow the backend.
  */
 function submitLaunch(session: StartedSession, target: string): void {
-  const form = document.createElement('form');
-  form.method = 'post';
-  form.action = session.launch_url;
-  form.target = target;
-  form.hidden = true;
-  const token = document.createElement('input');
-  token.type = 'hidden';
-  token.name = 'token';
-  token.value = session.launch_token;
-  form.append(token);
+  const form = Object.assign(document.createElement('form'), { method: 'post', action: session.launch_url, target });
+  form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'token', value: session.launch_token }));
   document.body.append(form);
   form.submit();
   form.remove();

@@ -126,10 +126,11 @@ describe('agent: following a conversation', () => {
 
   it('anything but verified shows no attributes and nothing that looks verified, even if attributes came', async () => {
     const ticket = newTicket();
-    const statuses = ['waiting', 'failed', 'logged_out', 'expired', 'forgotten', 'suspended'] as const;
+    const statuses = ['waiting', 'failed', 'logged_out', 'expired', 'forgotten', 'withdrawn', 'failed', 'suspended'] as const;
     for (const [i, status] of statuses.entries()) {
-      // A misbehaving server sending attributes anyway.
-      await push(ticket, { ...identity({ id: `i${i}`, status: status as 'waiting' }), attributes: { ...PERSON } });
+      // A misbehaving server sending attributes anyway. The second `failed`: completed in another browser.
+      const reason = i === 6 ? { reason: 'other_browser' as const } : {};
+      await push(ticket, { ...identity({ id: `i${i}`, status: status as 'waiting' }), ...reason, attributes: { ...PERSON } });
     }
     await push(ticket, identity({ id: 'ok' }));
     const { el, identities } = await mountAgent({ ticket });
@@ -141,6 +142,8 @@ describe('agent: following a conversation', () => {
       'uitgelogd',
       'inloggen is verlopen',
       'gegevens gewist',
+      'ingetrokken: het inloggen is in een andere browser afgerond',
+      'het inloggen is afgerond in een andere browser dan die van de inwoner: de gegevens zijn niet doorgegeven',
       'onbekende status',
       '',
     ]);

@@ -171,6 +171,29 @@ describe('flow against the real backend', () => {
     }
   });
 
+  describe('a login that ended in another browser', () => {
+    it('gets no details, and says to start again here', async () => {
+      const { el } = await mount();
+      await startPopupLogin(el);
+      await loginPageOpen();
+      const { backend } = await stack();
+      const stored = Object.keys(sessionStorage).find((k) => k.startsWith(`id-contact-auth ${backend}`))!;
+      const sessionId = (JSON.parse(sessionStorage.getItem(stored)!) as { session: { session_id: string } }).session.session_id;
+      // Another browser (no cookie of this login) lands on the login's comm_url.
+      await fetch(`${backend}/return/${sessionId}`, { mode: 'no-cors', credentials: 'omit' });
+      await waitForState(el, 'failed');
+      expect(statusText(el)).to.equal('U bent in een andere browser ingelogd, dus uw gegevens zijn niet doorgegeven. Begin hier opnieuw.');
+      expect(parts(el, 'button').map((b) => b.textContent!.trim())).to.deep.equal(['Opnieuw proberen', 'Andere manier kiezen']);
+      // Logging in in the login window now changes nothing: this login is over.
+      await closePopups();
+      // A new login, finished here, goes through.
+      await press(button(el, 'Opnieuw proberen'));
+      await waitForState(el, 'waiting');
+      await login('succes');
+      await waitForState(el, 'success');
+    });
+  });
+
   describe('a closed login window', () => {
     it('says so within 5 s, and opens the login window again', async () => {
       const { el } = await mount();
