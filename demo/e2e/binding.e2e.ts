@@ -71,30 +71,42 @@ describe('a login finished in another browser', () => {
     }
   });
 
-  it('a race: the attacker’s browser reaches the comm_url first, the victim’s return a moment later', async () => {
-    const attacker = run.visit.page;
-    await openChat(attacker, run.demo.urls.chat);
-    const login = await chooseMethodInPopup(attacker, 'Yivi');
-    const address = login.url();
-    await login.close();
+  for (const mode of ['popup', 'redirect'] as const) {
+    it(`a race (${mode}): the attacker’s browser reaches the comm_url first, the victim’s return a moment later`, async () => {
+      const attacker = run.visit.page;
+      let address: string;
+      if (mode === 'popup') {
+        await openChat(attacker, run.demo.urls.chat);
+        const login = await chooseMethodInPopup(attacker, 'Yivi');
+        address = login.url();
+        await login.close();
+      } else {
+        await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
+        await methodButton(attacker, 'DigiD').click();
+        await attacker.waitForURL(`${run.demo.urls.authPlugin}/login/**`);
+        address = attacker.url();
+        // Back to the chat, which picks its login up again and waits for it.
+        await attacker.goto(`${run.demo.urls.chat}/?mode=redirect`);
+      }
 
-    const victim = await victimBrowser();
-    try {
-      // The victim's browser is held on its way to the comm_url until the attacker has been there.
-      await victim.page.route(`${run.demo.urls.backend}/return/**`, async (route) => {
-        const racer = await run.visit.context.newPage();
-        await racer.goto(route.request().url());
-        await racer.close();
-        await route.continue();
-      });
-      await victim.page.goto(address);
-      await finishLogin(victim.page, 'log in');
-      await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
-      await expectAttackerGotNothing(attacker);
-    } finally {
-      await victim.context.close();
-    }
-  });
+      const victim = await victimBrowser();
+      try {
+        // The victim's browser is held on its way to the comm_url until the attacker has been there.
+        await victim.page.route(`${run.demo.urls.backend}/return/**`, async (route) => {
+          const racer = await run.visit.context.newPage();
+          await racer.goto(route.request().url());
+          await racer.close();
+          await route.continue();
+        });
+        await victim.page.goto(address);
+        await finishLogin(victim.page, 'log in');
+        await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
+        await expectAttackerGotNothing(attacker);
+      } finally {
+        await victim.context.close();
+      }
+    });
+  }
 
   it('a phishing page that repeats the launch in the victim’s browser is refused', async () => {
     // The attacker starts a login with a tool (any headers) and keeps its launch unused.
