@@ -1,5 +1,6 @@
 /**
- * Refuses browser requests from pages not on IDC_ALLOWED_ORIGINS. CORS alone
+ * Refuses browser requests from pages not on a list of origins
+ * (IDC_ALLOWED_ORIGINS, or IDC_AGENT_ORIGINS for /agent/*). CORS alone
  * only hides answers from such pages; this stops the request itself.
  * Requests without an Origin (server to server, tests) pass.
  *
@@ -11,11 +12,12 @@ import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 import type { Logger } from './logger.ts';
 
-export function allowedOriginOnly(allowedOrigins: readonly string[]): MiddlewareHandler {
+/** `variable` is the list's name, so the refusal tells the operator which list to add the site to. */
+export function allowedOriginOnly(allowedOrigins: readonly string[], variable = 'IDC_ALLOWED_ORIGINS'): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header('Origin');
     if (origin !== undefined && !allowedOrigins.includes(origin)) {
-      return errorResponse(c, 403, 'origin_not_allowed', 'this site is not allowed to use this backend (IDC_ALLOWED_ORIGINS)');
+      return errorResponse(c, 403, 'origin_not_allowed', `this site is not allowed to use this backend (${variable})`);
     }
     await next();
   };

@@ -94,7 +94,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
     }),
   );
   // A page that is no agent console gets nothing, not even a refusal it can read.
-  app.use('/agent/*', allowedOriginOnly(config.agentOrigins));
+  app.use('/agent/*', allowedOriginOnly(config.agentOrigins, 'IDC_AGENT_ORIGINS'));
 
   app.route('/session_options', sessionOptionsRoutes(context));
   app.route('/sessions', sessionsRoutes(context));

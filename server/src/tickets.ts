@@ -33,6 +33,7 @@ const GuestTicketClaims = z.object({
   sub: z.literal(TICKET_SUBJECT.guest),
   conversation,
   exp: z.number(),
+  iat: z.number().optional(),
   purpose: z.string().min(1).max(200).optional(),
 });
 
@@ -40,6 +41,7 @@ const HostTicketClaims = z.object({
   sub: z.literal(TICKET_SUBJECT.host),
   conversation,
   exp: z.number(),
+  iat: z.number().optional(),
 });
 
 export interface VerifiedTicket {
@@ -99,6 +101,10 @@ export async function verifyTicket(
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (exp > nowSeconds + MAX_TICKET_LIFETIME_SECONDS + TICKET_CLOCK_TOLERANCE_SECONDS) {
     throw new TicketError('invalid_ticket', 'ticket expires more than 24 hours ahead');
+  }
+  // jose checks iat only with maxTokenAge; one from the future means a wrong clock or a forged lifetime.
+  if (claims.iat !== undefined && claims.iat > nowSeconds + TICKET_CLOCK_TOLERANCE_SECONDS) {
+    throw new TicketError('invalid_ticket', 'ticket is issued in the future (iat)');
   }
   const purpose = claims.sub === TICKET_SUBJECT.guest ? claims.purpose : undefined;
   return {

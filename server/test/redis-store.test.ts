@@ -498,3 +498,42 @@ describe('RedisSessionStore: Redis going away and coming back', () => {
     await expect(store.get(randomSecret())).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
+
+describe('RedisSessionStore: stream groups', () => {
+  it('gives a group its cap of slots across two instances, never more, and each back on close', async () => {
+    const [a, b] = twoInstances();
+    const group = { name: `agent:${randomSecret()}`, max: 3 };
+    const ids = Array.from({ length: 20 }, () => randomSecret());
+    const outcomes = await Promise.all(ids.map((id, i) => (i % 2 ? a : b).openGroupStream(id, 100, group)));
+    expect(outcomes.filter((outcome) => outcome === 'opened')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome === 'group_full')).toHaveLength(17);
+    await Promise.all(ids.map((id, i) => (outcomes[i] === 'opened' ? (i % 2 ? a : b).closeStream(id) : undefined)));
+    expect(await b.openGroupStream(randomSecret(), 100, group)).toBe('opened');
+  });
+
+  it('keeps a group under its digest, with a lease as TTL, renewed while the stream is open', async () => {
+    const prefix = freshPrefix();
+    const store = makeStore({ prefix, streamLeaseMs: 300 });
+    const group = { name: 'agent:chat-with-jan-jansen', max: 1 };
+    expect(await store.openGroupStream(randomSecret(), 10, group)).toBe('opened');
+    const keys = await keysUnder(prefix);
+    expect(keys.join('\n')).not.toContain('jan-jansen');
+    const [groupKey, ...more] = keys.filter((key) => key.startsWith(`${prefix}sg:`));
+    expect(more).toEqual([]);
+    const ttl = await inspector.pTTL(groupKey!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+    await sleep(900); // three leases: renewed all along
+    expect(await store.openGroupStream(randomSecret(), 10, group)).toBe('group_full');
+  });
+
+  it('takes back a group slot whose lease ran out (its instance gone without closing it)', async () => {
+    const prefix = freshPrefix();
+    // An instance whose last renewal was a while ago: its leases ended in the past.
+    const gone = makeStore({ prefix, streamLeaseMs: 300, now: () => Date.now() - 10_000 });
+    const alive = makeStore({ prefix, streamLeaseMs: 300 });
+    const group = { name: `agent:${randomSecret()}`, max: 1 };
+    expect(await gone.openGroupStream(randomSecret(), 1, group)).toBe('opened');
+    expect(await alive.openGroupStream(randomSecret(), 1, group)).toBe('opened');
+  });
+});

@@ -165,6 +165,22 @@ describe('verifyTicket: expiry', () => {
     }
   });
 
+  it('refuses a ticket issued in the future beyond the 30 s tolerance (iat), for both kinds', async () => {
+    for (const kind of ['guest', 'host'] as const) {
+      expect(await refusal(await mintTicket(kind, secretText, { now, claims: { iat: nowSeconds + 30 } }), kind)).toBe('accepted');
+      const future = await mintTicket(kind, secretText, { now, claims: { iat: nowSeconds + 31 } });
+      expect(await refusal(future, kind)).toBe('invalid_ticket');
+      expect(await messageOf(future, kind)).toBe('ticket is issued in the future (iat)');
+      expect(await refusal(await mintTicket(kind, secretText, { now, claims: { iat: nowSeconds + 3600, exp: nowSeconds + 3900 } }), kind)).toBe(
+        'invalid_ticket',
+      );
+    }
+  });
+
+  it('refuses a non-numeric iat', async () => {
+    expect(await refusal(await mintTicket('guest', secretText, { now, claims: { iat: 'now' } }), 'guest')).toBe('invalid_ticket');
+  });
+
   it('refuses a ticket not yet valid (nbf in the future beyond the tolerance)', async () => {
     const token = await mintTicket('guest', secretText, { now, claims: { nbf: nowSeconds + 120 } });
     expect(await refusal(token, 'guest')).toBe('invalid_ticket');

@@ -16,6 +16,7 @@ import type { AppContext } from '../context.ts';
 import { EventStream } from '../event-stream.ts';
 import { LiveStream } from '../live-stream.ts';
 import { busyResponse, errorResponse } from '../errors.ts';
+import { bearerToken } from '../bearer.ts';
 import { wireIdentity } from '../identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
 import { refuseBodyOver, BODY_LIMITS } from '../request-body.ts';
@@ -32,7 +33,7 @@ export function agentRoutes(context: AppContext): Hono {
     if (!config.ticketSecret) {
       return errorResponse(c, 503, 'not_configured', 'the employee\'s side needs IDC_TICKET_SECRET');
     }
-    const token = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
+    const token = bearerToken(c.req.header('Authorization'));
     if (token === undefined) {
       c.header('WWW-Authenticate', 'Bearer realm="id-contact agent"');
       return errorResponse(c, 401, 'ticket_required', 'a host ticket is required (Authorization: Bearer)');
@@ -71,7 +72,14 @@ export function agentRoutes(context: AppContext): Hono {
       const ticket = await hostTicket(c);
       if (ticket instanceof Response) return ticket;
       const streamId = randomSecret();
-      if (deps.shutdown.aborted || !(await store.openStream(streamId, config.maxStreams))) {
+      // Per conversation too, counted across instances: one host ticket cannot hold every slot.
+      const slot = deps.shutdown.aborted
+        ? 'full'
+        : await store.openGroupStream(streamId, config.maxStreams, { name: `agent:${ticket.conversation}`, max: config.agentStreamsPerConversation });
+      if (slot === 'group_full') {
+        return errorResponse(c, 429, 'too_many_agent_streams', 'this conversation has too many open employee streams (IDC_AGENT_STREAMS_PER_CONVERSATION); close one first');
+      }
+      if (slot === 'full') {
         return busyResponse(c, 'too_many_streams', 'the service has too many open streams; try again shortly', 10);
       }
       const { stream, response } = EventStream.open(c, {});

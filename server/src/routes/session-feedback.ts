@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
 import { allowedOriginOnly } from '../allowed-origin.ts';
 import { errorResponse } from '../errors.ts';
+import { bearerToken } from '../bearer.ts';
 import { BODY_LIMITS, refuseBodyOver } from '../request-body.ts';
 import { matchesDigest } from '../secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
@@ -18,7 +19,7 @@ export function sessionFeedbackRoutes({ config, deps, identities }: AppContext):
   async function authorisedSession(c: Context): Promise<SessionRecord | Response> {
     const session = await store.get(c.req.param('id') ?? '');
     if (!session) return errorResponse(c, 404, 'unknown_session', 'no such session, or it has ended');
-    const token = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
+    const token = bearerToken(c.req.header('Authorization'));
     if (!matchesDigest(token, session.streamTokenDigest)) {
       return errorResponse(c, 403, 'invalid_token', 'the session token does not match this session');
     }

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
 
 interface HeldIdentity {
   record: IdentityRecord;
@@ -25,6 +25,9 @@ export class MemorySessionStore implements SessionStore {
   private readonly seenTokens = new Map<string, number>();
   private readonly counters = new Map<string, CounterState>();
   private readonly openStreams = new Set<string>();
+  /** Open streams per stream group, and each grouped stream's group. */
+  private readonly streamGroups = new Map<string, Set<string>>();
+  private readonly groupOfStream = new Map<string, string>();
   /** Per conversation, its identities in the order they first appeared. */
   private readonly conversations = new Map<string, Map<string, HeldIdentity>>();
   private readonly changes = new EventEmitter();
@@ -186,9 +189,27 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
+  async openGroupStream(streamId: string, max: number, group: StreamGroup): Promise<'opened' | 'full' | 'group_full'> {
+    const members = this.streamGroups.get(group.name) ?? new Set<string>();
+    if (members.size >= group.max) return 'group_full';
+    if (this.openStreams.size >= max) return 'full';
+    this.openStreams.add(streamId);
+    members.add(streamId);
+    this.streamGroups.set(group.name, members);
+    this.groupOfStream.set(streamId, group.name);
+    return 'opened';
+  }
+
   async closeStream(streamId: string): Promise<void> {
     this.openStreams.delete(streamId);
+    const group = this.groupOfStream.get(streamId);
+    if (group === undefined) return;
+    this.groupOfStream.delete(streamId);
+    const members = this.streamGroups.get(group);
+    members?.delete(streamId);
+    if (members?.size === 0) this.streamGroups.delete(group);
   }
+
 
   async putIdentity(record: IdentityRecord, keepMs: number): Promise<void> {
     this.hold(structuredClone(record), keepMs);
@@ -261,6 +282,8 @@ export class MemorySessionStore implements SessionStore {
     this.seenTokens.clear();
     this.counters.clear();
     this.openStreams.clear();
+    this.streamGroups.clear();
+    this.groupOfStream.clear();
     for (const held of this.conversations.values()) {
       for (const { attributesTimer, dropTimer } of held.values()) {
         clearTimeout(attributesTimer);

@@ -35,7 +35,7 @@ import type { Attributes, AuthStatus, VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
 import { AtRestCipher } from './at-rest.ts';
 import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
 import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from '../webhook/redis-outbox.ts';
 
 export const DEFAULT_REDIS_PREFIX = 'idc:';
@@ -302,10 +302,34 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
 return 1
 `),
-  // KEYS: stream slots. ARGV: lease end, lease, stream ids... (only slots still held are renewed).
-  renewStreams: lua(`
-for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i]) end
+  // KEYS: stream slots, a group's slots. ARGV: now, lease, max, stream id, group max.
+  openGroupStream: lua(`
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'group_full' end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 'full' end
+local leaseEnd = int(now + tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], leaseEnd, ARGV[4])
+redis.call('ZADD', KEYS[2], leaseEnd, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 'opened'
+`),
+  // KEYS: stream slots, then group slots. ARGV: lease end, lease, then per stream its id and the
+  // index in KEYS of its group (0: none). Only slots still held are renewed.
+  renewStreams: lua(`
+for i = 3, #ARGV, 2 do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i])
+  local group = tonumber(ARGV[i + 1])
+  if group > 0 then redis.call('ZADD', KEYS[group], 'XX', ARGV[1], ARGV[i]) end
+end
+for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
+return 1
+`),
+  // KEYS: stream slots, and the stream's group slots if any. ARGV: stream id.
+  closeStream: lua(`
+for k = 1, #KEYS do redis.call('ZREM', KEYS[k], ARGV[1]) end
 return 1
 `),
   // KEYS: conversation order, identity, identity attrs.
@@ -371,8 +395,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly subscribed = new Set<string>();
   /** SUBSCRIBEs not yet answered: calls wait for them (see the header). */
   private readonly subscribing = new Set<Promise<void>>();
-  /** Stream slots this instance holds, renewed while open. */
-  private readonly ownStreams = new Set<string>();
+  /** Stream slots this instance holds, renewed while open, each with its group's key if any. */
+  private readonly ownStreams = new Map<string, string | undefined>();
   private renewTimer?: NodeJS.Timeout;
   private closed = false;
 
@@ -588,17 +612,32 @@ export class RedisSessionStore implements SessionStore {
         ],
       )) === 1;
     if (!opened) return false;
-    this.ownStreams.add(streamId);
+    this.ownStreams.set(streamId, undefined);
     this.armRenewal();
     if (k !== undefined) this.tellSession(k, { o: this.origin, t: 'stream', s: streamId });
     return true;
   }
 
+  async openGroupStream(streamId: string, max: number, group: StreamGroup): Promise<'opened' | 'full' | 'group_full'> {
+    await this.settled();
+    const groupKey = this.streamGroupKey(group.name);
+    const outcome = (await this.connection.script(
+      SCRIPTS.openGroupStream,
+      [this.streamsKey, groupKey],
+      [String(this.now()), String(this.streamLeaseMs), String(max), streamId, String(group.max)],
+    )) as 'opened' | 'full' | 'group_full';
+    if (outcome !== 'opened') return outcome;
+    this.ownStreams.set(streamId, groupKey);
+    this.armRenewal();
+    return outcome;
+  }
+
   async closeStream(streamId: string): Promise<void> {
+    const groupKey = this.ownStreams.get(streamId);
     this.ownStreams.delete(streamId);
     if (this.ownStreams.size === 0) this.stopRenewal();
     await this.settled();
-    await this.connection.command(['ZREM', this.streamsKey, streamId]);
+    await this.connection.script(SCRIPTS.closeStream, groupKey === undefined ? [this.streamsKey] : [this.streamsKey, groupKey], [streamId]);
   }
 
   subscribe(id: string, listener: (change: SessionChange) => void): () => void {
@@ -710,7 +749,11 @@ export class RedisSessionStore implements SessionStore {
     this.channels.clear();
     // Slots still held go back now rather than at their lease's end (best effort).
     if (this.ownStreams.size > 0 && this.connection.isReady) {
-      await this.connection.command(['ZREM', this.streamsKey, ...this.ownStreams]).catch(() => undefined);
+      await Promise.all(
+        [...this.ownStreams].map(([streamId, groupKey]) =>
+          this.connection.script(SCRIPTS.closeStream, groupKey === undefined ? [this.streamsKey] : [this.streamsKey, groupKey], [streamId]),
+        ),
+      ).catch(() => undefined);
     }
     this.ownStreams.clear();
     await Promise.all([this.connection.close(), this.subscriber.close()]);
@@ -725,6 +768,11 @@ export class RedisSessionStore implements SessionStore {
   private get streamsKey(): string {
     return `${this.prefix}streams`;
   }
+
+  private streamGroupKey(name: string): string {
+    return `${this.prefix}sg:${digest(name)}`;
+  }
+
 
   private sessionKey(k: string): string {
     return `${this.prefix}s:${k}`;
@@ -1046,9 +1094,14 @@ export class RedisSessionStore implements SessionStore {
     this.renewTimer = setInterval(() => {
       if (this.ownStreams.size === 0) return;
       const leaseEnd = this.now() + this.streamLeaseMs;
-      this.connection
-        .script(SCRIPTS.renewStreams, [this.streamsKey], [String(leaseEnd), String(this.streamLeaseMs), ...this.ownStreams])
-        .catch(() => undefined);
+      const keys = [this.streamsKey];
+      const slots: string[] = [];
+      for (const [streamId, groupKey] of this.ownStreams) {
+        // Lua's KEYS count from 1: a key at keys[i] is KEYS[i + 1].
+        if (groupKey !== undefined && !keys.includes(groupKey)) keys.push(groupKey);
+        slots.push(streamId, groupKey === undefined ? '0' : String(keys.indexOf(groupKey) + 1));
+      }
+      this.connection.script(SCRIPTS.renewStreams, keys, [String(leaseEnd), String(this.streamLeaseMs), ...slots]).catch(() => undefined);
     }, Math.max(1, Math.floor(this.streamLeaseMs / 3)));
     this.renewTimer.unref();
   }

@@ -111,6 +111,13 @@ export interface CounterState {
   resetAt: number;
 }
 
+/** Stream slots with a cap of their own, within the overall one. */
+export interface StreamGroup {
+  /** What the streams share, such as `agent:` and a conversation; a shared store keeps only its digest. */
+  name: string;
+  max: number;
+}
+
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   /** The live session, or undefined when unknown, deleted or expired. */
@@ -155,7 +162,13 @@ export interface SessionStore {
    * end (a `stream` change). False, and nothing taken, when all slots are in use.
    */
   openStream(streamId: string, max: number, sessionId?: string): Promise<boolean>;
-  /** Gives the slot back; the stream has ended. */
+  /**
+   * Takes one of `max` stream slots and one of `group.max` slots of the group (e.g. one
+   * conversation's employee streams): both or neither, atomically across instances.
+   * `group_full` or `full` (all slots) when refused, with nothing taken.
+   */
+  openGroupStream(streamId: string, max: number, group: StreamGroup): Promise<'opened' | 'full' | 'group_full'>;
+  /** Gives the slot back (and its group slot); the stream has ended. */
   closeStream(streamId: string): Promise<void>;
   /** Calls `listener` on this session's changes, in any process; returns the unsubscribe. */
   subscribe(id: string, listener: (change: SessionChange) => void): () => void;

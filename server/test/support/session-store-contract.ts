@@ -249,6 +249,30 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect(await store.openStream(second, 1, session.id)).toBe(true);
     });
 
+    it('caps a group of streams within the overall cap: both slots or neither, both given back on close', async () => {
+      const group = { name: `agent:${randomSecret()}`, max: 2 };
+      const other = { name: `agent:${randomSecret()}`, max: 2 };
+      const [a, b, c, d, e, f, g] = [randomSecret(), randomSecret(), randomSecret(), randomSecret(), randomSecret(), randomSecret(), randomSecret()];
+      expect(await store.openGroupStream(a, 10, group)).toBe('opened');
+      expect(await store.openGroupStream(b, 10, group)).toBe('opened');
+      expect(await store.openGroupStream(c, 10, group)).toBe('group_full');
+      // Another group, and streams of no group, are not held back by a full one.
+      expect(await store.openGroupStream(d, 10, other)).toBe('opened');
+      expect(await store.openStream(e, 10)).toBe(true);
+      // Grouped streams count in the overall cap (4 open), and a refusal takes no group slot.
+      expect(await store.openGroupStream(f, 4, other)).toBe('full');
+      expect(await store.openStream(f, 4)).toBe(false);
+      expect(await store.openGroupStream(g, 10, other)).toBe('opened');
+      expect(await store.openGroupStream(f, 10, other)).toBe('group_full');
+      // Closing gives back the overall slot and the group's.
+      await store.closeStream(a);
+      expect(await store.openGroupStream(c, 10, group)).toBe('opened');
+      await store.closeStream(d);
+      await store.closeStream(g);
+      expect(await store.openGroupStream(f, 5, other)).toBe('opened');
+      expect(await store.openStream(randomSecret(), 4)).toBe(false); // b, c, e and f
+    });
+
     it('tells the streams of a session when a newer one opens', async () => {
       const { session } = await create();
       const changes: SessionChange[] = [];
