@@ -4,6 +4,11 @@
  * recorded in its conversation, for the agent routes, and sent as a signed
  * webhook. Nothing here comes from the resident's browser.
  *
+ * Only a login bound to a conversation is told anywhere: a webhook never
+ * carries attributes that no conversation holds (a core-started login is told
+ * once the chat page binds it, see `started`). A change the store refuses (the
+ * identity was forgotten: that is final) did not happen, and is not sent.
+ *
  * Retention: verified attributes live IDC_AGENT_RETENTION_SECONDS after the
  * verification (or until forgotten or logged out); the record without
  * attributes lives that long again, so the console can still say "expired".
@@ -11,11 +16,14 @@
 import type { AppContext } from './context.ts';
 import type { Identity, IdentityStatus, VerifiedResult } from './protocol.ts';
 import type { IdentityRecord, SessionRecord } from './store/session-store.ts';
-import type { WebhookEventType } from './webhook/webhook-sender.ts';
+import type { WebhookEventType } from './protocol.ts';
 
 /** Sends an identity change as a webhook; fire and forget. */
 export interface WebhookPublisher {
-  send(type: WebhookEventType, data: object): void;
+  /** `conversation`: the data carries that conversation's attributes, so cancelConversation drops it while queued. */
+  send(type: WebhookEventType, data: object, options?: { conversation?: string }): void;
+  /** Drops queued deliveries that carry the conversation's attributes; resolves with how many. */
+  cancelConversation(conversation: string): Promise<number>;
 }
 
 /** The wire identity at `now`: a waiting login whose session ended, or verified details past retention, are `expired`. */
@@ -53,6 +61,11 @@ export interface IdentityFeed {
   withdrawn(session: SessionRecord): Promise<void>;
   /** The login never got going (the core refused to start it): shown as expired. */
   ended(session: SessionRecord): Promise<void>;
+  /**
+   * The employee forgot the conversation (the store has made `records` forgotten): each is told
+   * as identity.forgotten, and queued webhooks carrying the conversation's attributes are dropped.
+   */
+  forgotten(conversation: string, records: IdentityRecord[]): Promise<void>;
 }
 
 export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' | 'deps'>): IdentityFeed {
@@ -63,12 +76,14 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
     status: IdentityRecord['status'],
     until: number,
     attributes?: VerifiedResult['attributes'],
-    { webhook = true, reason }: { webhook?: boolean; reason?: IdentityRecord['reason'] } = {},
+    { reason }: { reason?: IdentityRecord['reason'] } = {},
   ) {
+    const { conversation } = session;
+    if (conversation === undefined) return;
     const now = Date.now();
     const identity: IdentityRecord = {
       id: session.identityId,
-      conversation: session.conversation ?? '',
+      conversation,
       sessionId: session.id,
       purpose: session.purpose,
       authMethod: session.authMethod ?? '',
@@ -78,28 +93,26 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
       updatedAt: now,
       until,
     };
-    if (session.conversation !== undefined) {
-      await deps.store.putIdentity(identity, Math.max(until - now, 0) + retentionMs);
-    }
+    if (!(await deps.store.putIdentity(identity, Math.max(until - now, 0) + retentionMs))) return;
     const type = WEBHOOK_TYPES[status];
-    if (type && webhook && deps.webhooks) {
-      deps.webhooks.send(type, { ...wireIdentity(identity, now), conversation: session.conversation ?? null });
+    if (type && deps.webhooks) {
+      const data = { ...wireIdentity(identity, now), conversation };
+      deps.webhooks.send(type, data, data.attributes ? { conversation } : {});
     }
   }
 
-  function resolved(session: SessionRecord, result: VerifiedResult, options?: { webhook: boolean }) {
-    if (result.status === 'succes') return record(session, 'verified', Date.now() + retentionMs, result.attributes, options);
-    return record(session, 'failed', Date.now(), undefined, options);
+  function resolved(session: SessionRecord, result: VerifiedResult) {
+    if (result.status === 'succes') return record(session, 'verified', Date.now() + retentionMs, result.attributes);
+    return record(session, 'failed', Date.now());
   }
 
   return {
     async started(session) {
-      if (session.conversation === undefined) return;
-      // A core-started session may have its result before the chat page binds it: the webhook went then.
-      if (session.result) await resolved(session, session.result, { webhook: false });
+      // A core-started session may have its result before the chat page binds it: it is told now, with the conversation.
+      if (session.result) await resolved(session, session.result);
       else await record(session, 'waiting', session.expiresAt);
     },
-    resolved: (session, result) => resolved(session, result),
+    resolved,
     async refused(session) {
       await record(session, 'failed', Date.now(), undefined, { reason: 'other_browser' });
     },
@@ -110,7 +123,15 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
       await record(session, 'logged_out', Date.now());
     },
     async ended(session) {
-      if (session.conversation !== undefined) await record(session, 'waiting', Date.now());
+      await record(session, 'waiting', Date.now());
+    },
+    async forgotten(conversation, records) {
+      if (!deps.webhooks) return;
+      // The notices first: they carry no attributes, so the cancelling below leaves them, and a
+      // DELETE retried after it failed (the store's forgetting is done by then) still cancels.
+      const now = Date.now();
+      for (const record of records) deps.webhooks.send('identity.forgotten', { ...wireIdentity(record, now), conversation });
+      await deps.webhooks.cancelConversation(conversation);
     },
   };
 }

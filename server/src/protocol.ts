@@ -232,12 +232,18 @@ export const AgentIdentitiesResponse = z.object({
 });
 export type AgentIdentitiesResponse = z.infer<typeof AgentIdentitiesResponse>;
 
-export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out', 'identity.withdrawn']);
+/** `identity.forgotten`: the employee pressed Forget (DELETE /agent/identities); it carries no attributes. */
+export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out', 'identity.withdrawn', 'identity.forgotten']);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
-/** Body of a webhook POST: the identity and its conversation (null when the session was not bound to one). */
+/**
+ * Body of a webhook POST: the identity and its conversation. A login bound to no conversation sends
+ * none: a webhook never carries attributes that no conversation holds (a core-started login's goes
+ * when the chat page binds it).
+ */
 export const WebhookEvent = z.object({
   type: WebhookEventType,
   timestamp: z.iso.datetime(),
-  data: Identity.extend({ conversation: z.string().nullable() }),
+  data: Identity.extend({ conversation: z.string() }),
 });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;

@@ -103,6 +103,7 @@ async function valuesUnder(prefix: string): Promise<string> {
     if (type === 'string') out.push(key, String(await inspector.get(key)));
     else if (type === 'hash') out.push(key, JSON.stringify(await inspector.hGetAll(key)));
     else if (type === 'zset') out.push(key, JSON.stringify(await inspector.zRangeWithScores(key, 0, -1)));
+    else if (type === 'set') out.push(key, JSON.stringify(await inspector.sMembers(key)));
     else out.push(key, `unexpected type ${type}`);
   }
   return out.join('\n');
@@ -277,13 +278,19 @@ describe('RedisSessionStore: keys', () => {
     await store.openStream(randomSecret(), 10, session.id);
     await store.putIdentity(identity({ conversation: 'conversation-1', status: 'verified', attributes: { bsn: '999993653' }, until: shortLived }), 1500);
     await store.putIdentity(identity({ conversation: 'conversation-1' }), 1500);
-    await outbox.enqueue({ id: 'msg_1', type: 'identity.verified', body: '{"bsn":"999993653"}', attempts: 0, dueAt: Date.now() });
+    await store.putIdentity(identity({ conversation: 'conversation-2', until: shortLived }), 1500);
+    await store.forgetConversation('conversation-2', 1500);
+    await outbox.enqueue({ id: 'msg_1', type: 'identity.verified', body: '{"bsn":"999993653"}', attempts: 0, dueAt: Date.now(), conversationDigest: digest('conversation-1') });
 
     const keys = await keysUnder(prefix);
     // Every kind of key the store and the outbox write is here.
     const kinds = new Set(keys.map((key) => key.slice(prefix.length).replace(/:.*$/, '')));
-    expect([...kinds].sort()).toEqual(['a', 'c', 'e', 'i', 'ia', 'live', 'n', 'r', 's', 'sa', 'streams', 't', 'w'].sort());
-    expect(keys.filter((key) => key.startsWith(`${prefix}w:`)).map((key) => key.slice(prefix.length)).sort()).toEqual(['w:d:msg_1', 'w:due']);
+    expect([...kinds].sort()).toEqual(['a', 'c', 'e', 'i', 'ia', 'if', 'live', 'n', 'r', 's', 'sa', 'streams', 't', 'w'].sort());
+    expect(keys.filter((key) => key.startsWith(`${prefix}w:`)).map((key) => key.slice(prefix.length)).sort()).toEqual([
+      `w:c:${digest('conversation-1')}`,
+      'w:d:msg_1',
+      'w:due',
+    ]);
     for (const key of keys) {
       const ttl = await inspector.pTTL(key);
       // -1 would be a key without a TTL, -2 one already gone.
@@ -335,7 +342,14 @@ describe('RedisSessionStore: encryption at rest', () => {
     await store.attachResult(session.id, { status: 'succes', attributes: secretValues, sessionUrl: 'http://plugin/session/hendrika' });
     const record = identity({ conversation: 'chat-with-hendrika', status: 'verified', attributes: secretValues });
     await store.putIdentity(record, 60_000);
-    await outbox.enqueue({ id: 'msg_1', type: 'identity.verified', body: JSON.stringify({ data: { attributes: secretValues } }), attempts: 0, dueAt: 0 });
+    await outbox.enqueue({
+      id: 'msg_1',
+      type: 'identity.verified',
+      body: JSON.stringify({ data: { attributes: secretValues } }),
+      attempts: 0,
+      dueAt: 0,
+      conversationDigest: digest('chat-with-hendrika'),
+    });
     // The store itself still reads them back.
     expect((await store.get(session.id))?.result?.attributes).toEqual(secretValues);
     expect((await store.get(session.id))?.conversation).toBe('chat-with-hendrika');

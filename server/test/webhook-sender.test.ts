@@ -326,6 +326,54 @@ describe('WebhookSender: never in the caller\'s way', () => {
   });
 });
 
+describe('WebhookSender: cancelConversation()', () => {
+  it('drops a delivery carrying the conversation\'s attributes that waits for a retry: the receiver, back, never gets it again', async () => {
+    let failing = true;
+    const site = await receiver(() => (failing ? 503 : 204));
+    const { sender: webhooks, logger, outbox } = sender(site.url, { retryDelaysMs: [100, 100] });
+    webhooks.send('identity.verified', identity, { conversation: 'chat-42' });
+    webhooks.send('identity.failed', { ...identity, status: 'failed', attributes: undefined });
+    await waitFor(() => site.received.length === 2);
+    expect(await webhooks.cancelConversation('chat-42')).toBe(1);
+    failing = false;
+    await waitFor(async () => (await outbox.nextDueAt()) === undefined);
+    await sleep(250);
+    const types = site.received.map(({ body }) => JSON.parse(body).type as string);
+    expect(types.filter((type) => type === 'identity.verified')).toHaveLength(1);
+    expect(types.filter((type) => type === 'identity.failed')).toHaveLength(2);
+    expect(logger.lines).toContain('info webhook deliveries cancelled: conversation forgotten {"deliveries":1}');
+    expectNoPersonalData(logger.lines);
+  });
+
+  it('cancels one sent just before it, whose enqueue had not finished yet', async () => {
+    const site = await receiver();
+    const outbox = new MemoryWebhookOutbox();
+    const enqueue = outbox.enqueue.bind(outbox);
+    outbox.enqueue = async (delivery) => (await sleep(50), enqueue(delivery));
+    const { sender: webhooks } = sender(site.url, { outbox });
+    webhooks.send('identity.verified', identity, { conversation: 'chat-42' });
+    expect(await webhooks.cancelConversation('chat-42')).toBe(1);
+    await sleep(100);
+    expect(site.received).toEqual([]);
+  });
+
+  it('leaves other conversations\' deliveries and those sent without a conversation', async () => {
+    const site = await receiver();
+    const outbox = new MemoryWebhookOutbox();
+    const { sender: webhooks } = sender(site.url, { outbox });
+    // Held back until the cancel is done, so that it finds them queued.
+    const claimDue = outbox.claimDue.bind(outbox);
+    let held = true;
+    outbox.claimDue = (...args) => (held ? Promise.resolve([]) : claimDue(...args));
+    webhooks.send('identity.verified', identity, { conversation: 'chat-43' });
+    webhooks.send('identity.forgotten', { ...identity, status: 'forgotten', attributes: undefined });
+    expect(await webhooks.cancelConversation('chat-42')).toBe(0);
+    held = false;
+    webhooks.send('identity.logged_out', { id: 'idn_2' });
+    await waitFor(() => site.received.length === 3);
+  });
+});
+
 describe('WebhookSender: close()', () => {
   it('stops the timer: no retry after close', async () => {
     const site = await receiver(() => 500);

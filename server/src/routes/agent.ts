@@ -7,7 +7,8 @@
  *   per identity at connect, then one per change; `ticket_expired` and the end
  *   of the stream when the ticket runs out.
  * - `DELETE /agent/identities`: the employee is done; every attribute of the
- *   conversation is deleted now, and the identities show as `forgotten`.
+ *   conversation is deleted now (queued webhooks carrying them too), and the
+ *   identities show as `forgotten`, for good; a webhook says so for each.
  *
  * Nothing of another conversation is ever visible: the ticket names the one.
  */
@@ -62,10 +63,12 @@ export function agentRoutes(context: AppContext): Hono {
     .delete('/identities', refuseBodyOver(BODY_LIMITS.none), async (c) => {
       const ticket = await hostTicket(c);
       if (ticket instanceof Response) return ticket;
-      const forgotten = await store.forgetConversation(ticket.conversation, keepMs);
-      // The resident's side lets go of them too; its session stays for logout, without attributes.
-      await Promise.all(forgotten.map((record) => store.purgeAttributes(record.sessionId)));
-      logger.info('conversation forgotten', { identities: forgotten.length });
+      const outcomes = await store.forgetConversation(ticket.conversation, keepMs);
+      // The resident's side lets go of them too (again on a retry); its session stays for logout, without attributes.
+      await Promise.all(outcomes.map(({ record }) => store.purgeAttributes(record.sessionId)));
+      // Webhooks: a notice per identity this call forgot, and none still queued with attributes.
+      await context.identities.forgotten(ticket.conversation, outcomes.filter(({ changed }) => changed).map(({ record }) => record));
+      logger.info('conversation forgotten', { identities: outcomes.length });
       return c.body(null, 204, { 'Cache-Control': 'no-store' });
     })
     .get('/events', async (c) => {

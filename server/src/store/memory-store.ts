@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
 
 interface HeldIdentity {
   record: IdentityRecord;
@@ -210,10 +210,11 @@ export class MemorySessionStore implements SessionStore {
     if (members?.size === 0) this.streamGroups.delete(group);
   }
 
-
-  async putIdentity(record: IdentityRecord, keepMs: number): Promise<void> {
+  async putIdentity(record: IdentityRecord, keepMs: number): Promise<boolean> {
+    if (this.conversations.get(record.conversation)?.get(record.id)?.record.status === 'forgotten') return false;
     this.hold(structuredClone(record), keepMs);
     this.changes.emit(conversationChannel(record.conversation), structuredClone(record));
+    return true;
   }
 
   async listIdentities(conversation: string): Promise<IdentityRecord[]> {
@@ -221,16 +222,18 @@ export class MemorySessionStore implements SessionStore {
     return held ? [...held.values()].map(({ record }) => structuredClone(record)) : [];
   }
 
-  async forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]> {
+  async forgetConversation(conversation: string, keepMs: number): Promise<ForgetOutcome[]> {
     const held = this.conversations.get(conversation);
     if (!held) return [];
     const now = this.now();
-    const forgotten = [...held.values()].map(({ record }) => {
+    const outcomes: ForgetOutcome[] = [];
+    for (const { record } of [...held.values()]) {
       const { attributes: _dropped, ...rest } = record;
-      return { ...rest, status: 'forgotten' as const, updatedAt: now, until: now };
-    });
-    for (const record of forgotten) await this.putIdentity(record, keepMs);
-    return forgotten;
+      const forgotten: IdentityRecord = { ...rest, status: 'forgotten', updatedAt: now, until: now };
+      const changed = await this.putIdentity(forgotten, Math.max(keepMs, record.until - now));
+      outcomes.push({ record: changed ? forgotten : structuredClone(record), changed });
+    }
+    return outcomes;
   }
 
   subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void {

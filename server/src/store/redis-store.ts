@@ -35,7 +35,7 @@ import type { Attributes, AuthStatus, VerifiedResult } from '../protocol.ts';
 import { digest } from '../secrets.ts';
 import { AtRestCipher } from './at-rest.ts';
 import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
 import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from '../webhook/redis-outbox.ts';
 
 export const DEFAULT_REDIS_PREFIX = 'idc:';
@@ -332,10 +332,12 @@ return 1
 for k = 1, #KEYS do redis.call('ZREM', KEYS[k], ARGV[1]) end
 return 1
 `),
-  // KEYS: conversation order, identity, identity attrs.
-  // ARGV: now, id, sealed record, sealed attrs or '', drop at, attrs until, channel, message.
+  // KEYS: conversation order, identity, identity attrs, forgotten mark.
+  // ARGV: now, id, sealed record, sealed attrs or '', drop at, attrs until, channel, message, '1' if forgotten.
+  // The mark (a flag in the clear, the record being sealed) makes forgetting final: returns 0, changing nothing.
   putIdentity: lua(`
 local now, dropAt = tonumber(ARGV[1]), tonumber(ARGV[5])
+if redis.call('EXISTS', KEYS[4]) == 1 and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('ZSCORE', KEYS[1], ARGV[2]) == false or redis.call('EXISTS', KEYS[2]) == 0 then
   local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   local seq = 1
@@ -344,6 +346,7 @@ if redis.call('ZSCORE', KEYS[1], ARGV[2]) == false or redis.call('EXISTS', KEYS[
 end
 if dropAt > now then
   redis.call('SET', KEYS[2], ARGV[3], 'PX', int(dropAt - now))
+  if ARGV[9] == '1' then redis.call('SET', KEYS[4], '1', 'PX', int(dropAt - now)) else redis.call('DEL', KEYS[4]) end
   local attrsAt = math.min(tonumber(ARGV[6]), dropAt)
   if ARGV[4] ~= '' and attrsAt > now then
     redis.call('SET', KEYS[3], ARGV[4], 'PX', int(attrsAt - now))
@@ -352,7 +355,7 @@ if dropAt > now then
   end
   extend_to(KEYS[1], dropAt, now)
 else
-  redis.call('DEL', KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
   redis.call('ZREM', KEYS[1], ARGV[2])
 end
 redis.call('PUBLISH', ARGV[7], ARGV[8])
@@ -662,14 +665,19 @@ export class RedisSessionStore implements SessionStore {
     };
   }
 
-  async putIdentity(record: IdentityRecord, keepMs: number): Promise<void> {
+  async putIdentity(record: IdentityRecord, keepMs: number): Promise<boolean> {
     await this.settled();
     const now = this.now();
     const conversationKey = digest(record.conversation);
     const { attributes, ...rest } = record;
-    await this.connection.script(
+    const changed = await this.connection.script(
       SCRIPTS.putIdentity,
-      [this.conversationKey(conversationKey), this.identityKey(conversationKey, record.id), this.identityAttrsKey(conversationKey, record.id)],
+      [
+        this.conversationKey(conversationKey),
+        this.identityKey(conversationKey, record.id),
+        this.identityAttrsKey(conversationKey, record.id),
+        this.forgottenKey(conversationKey, record.id),
+      ],
       [
         String(now),
         record.id,
@@ -679,9 +687,12 @@ export class RedisSessionStore implements SessionStore {
         String(record.until),
         this.conversationChannel(conversationKey),
         JSON.stringify({ o: this.origin, r: this.cipher.sealJson(record, changePlace(conversationKey)) } satisfies ConversationMessage),
+        record.status === 'forgotten' ? '1' : '',
       ],
     );
+    if (changed !== 1) return false;
     this.tellConversation(conversationKey, structuredClone(record));
+    return true;
   }
 
   async listIdentities(conversation: string): Promise<IdentityRecord[]> {
@@ -702,15 +713,17 @@ export class RedisSessionStore implements SessionStore {
     return records;
   }
 
-  async forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]> {
+  async forgetConversation(conversation: string, keepMs: number): Promise<ForgetOutcome[]> {
     const held = await this.listIdentities(conversation);
     const now = this.now();
-    const forgotten = held.map((record) => {
+    const outcomes: ForgetOutcome[] = [];
+    for (const record of held) {
       const { attributes: _dropped, ...rest } = record;
-      return { ...rest, status: 'forgotten' as const, updatedAt: now, until: now };
-    });
-    for (const record of forgotten) await this.putIdentity(record, keepMs);
-    return forgotten;
+      const forgotten: IdentityRecord = { ...rest, status: 'forgotten', updatedAt: now, until: now };
+      const changed = await this.putIdentity(forgotten, Math.max(keepMs, record.until - now));
+      outcomes.push({ record: changed ? forgotten : record, changed });
+    }
+    return outcomes;
   }
 
   subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void {
@@ -796,6 +809,10 @@ export class RedisSessionStore implements SessionStore {
 
   private identityAttrsKey(conversationKey: string, id: string): string {
     return `${this.prefix}ia:${conversationKey}:${id}`;
+  }
+
+  private forgottenKey(conversationKey: string, id: string): string {
+    return `${this.prefix}if:${conversationKey}:${id}`;
   }
 
   private sessionChannel(k: string): string {

@@ -94,6 +94,13 @@ export interface IdentityRecord {
   until: number;
 }
 
+/** One identity after forgetConversation. */
+export interface ForgetOutcome {
+  record: IdentityRecord;
+  /** Forgotten by this call; false when it was forgotten already. */
+  changed: boolean;
+}
+
 export type AttachOutcome = 'attached' | 'already_has_result' | 'not_found';
 
 export type SessionChange =
@@ -176,13 +183,19 @@ export interface SessionStore {
   /**
    * Sets a login's identity in its conversation (new or changed) and tells the conversation's
    * subscribers. Verified attributes are deleted at `record.until`; the record itself is
-   * dropped `keepMs` after this change.
+   * dropped `keepMs` after this change. Forgetting is final: an identity held as `forgotten` is
+   * left as it is, nobody is told, and the answer is false (true when the change was made).
    */
-  putIdentity(record: IdentityRecord, keepMs: number): Promise<void>;
+  putIdentity(record: IdentityRecord, keepMs: number): Promise<boolean>;
   /** The conversation's identities, oldest first; attributes past their `until` are gone. */
   listIdentities(conversation: string): Promise<IdentityRecord[]>;
-  /** The employee is done: every identity becomes `forgotten`, without attributes. Returns them. */
-  forgetConversation(conversation: string, keepMs: number): Promise<IdentityRecord[]>;
+  /**
+   * The employee is done: every identity becomes `forgotten`, without attributes, kept `keepMs`
+   * or, if longer, until its `until` (a waiting login's result can come no later). Returns each
+   * identity of the conversation as it now is, and whether this call forgot it (`changed`) or
+   * an earlier one had.
+   */
+  forgetConversation(conversation: string, keepMs: number): Promise<ForgetOutcome[]>;
   /** Calls `listener` with every identity that changes in the conversation, in any process. */
   subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void;
   /** Resolves when the store answers (a shared one may be out of reach); for /readyz. */

@@ -11,13 +11,16 @@
  * the body or anything in it.
  */
 import { randomBytes } from 'node:crypto';
+import { digest } from '../secrets.ts';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { MemoryWebhookOutbox } from './memory-outbox.ts';
 import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
+import type { WebhookEventType } from '../protocol.ts';
 
-export type WebhookEventType = 'identity.verified' | 'identity.failed' | 'identity.logged_out' | 'identity.withdrawn';
+// One definition, with the wire schema; re-exported for the sender's callers.
+export type { WebhookEventType } from '../protocol.ts';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** The Standard Webhooks spec's minimum key size. */
@@ -71,6 +74,8 @@ export class WebhookSender {
   private running?: Promise<void>;
   /** Something was queued since the current pass last looked. */
   private wanted = false;
+  /** Enqueues not yet answered: cancelling a conversation waits for them, so none lands after it. */
+  private readonly enqueuing = new Set<Promise<unknown>>();
 
   constructor(options: WebhookSenderOptions) {
     this.url = options.url;
@@ -87,8 +92,11 @@ export class WebhookSender {
     this.arm(0);
   }
 
-  /** Queues the event for delivery. Never throws and never waits on the receiver. */
-  send(type: WebhookEventType, data: object): void {
+  /**
+   * Queues the event for delivery. Never throws and never waits on the receiver. `conversation`:
+   * the body carries that conversation's attributes, and cancelConversation() drops it while it waits.
+   */
+  send(type: WebhookEventType, data: object, { conversation }: { conversation?: string } = {}): void {
     if (this.closing.signal.aborted) {
       this.logger.warn('webhook not sent: sender closed', { type });
       this.count(type, 'not_sent');
@@ -108,8 +116,15 @@ export class WebhookSender {
       this.count(type, 'not_sent');
       return;
     }
-    const delivery: PendingWebhook = { id: newWebhookId(), type, body, attempts: 0, dueAt: this.now() };
-    this.outbox.enqueue(delivery).then(
+    const delivery: PendingWebhook = {
+      id: newWebhookId(),
+      type,
+      body,
+      attempts: 0,
+      dueAt: this.now(),
+      ...(conversation !== undefined ? { conversationDigest: digest(conversation) } : {}),
+    };
+    const enqueued = this.outbox.enqueue(delivery).then(
       (kept) => {
         if (kept) return this.wake();
         this.logger.warn('webhook not sent: outbox full', { type });
@@ -120,6 +135,20 @@ export class WebhookSender {
         this.count(type, 'not_sent');
       },
     );
+    this.enqueuing.add(enqueued);
+    void enqueued.finally(() => this.enqueuing.delete(enqueued));
+  }
+
+  /**
+   * The conversation was forgotten: deliveries queued with its attributes are dropped, here and
+   * in a shared outbox (an attempt already under way may still land). Resolves with how many;
+   * rejects when the outbox is unavailable.
+   */
+  async cancelConversation(conversation: string): Promise<number> {
+    await Promise.all([...this.enqueuing]);
+    const cancelled = await this.outbox.cancelConversation(digest(conversation));
+    if (cancelled > 0) this.logger.info('webhook deliveries cancelled: conversation forgotten', { deliveries: cancelled });
+    return cancelled;
   }
 
   /** Stops the timer and aborts attempts in flight (they stay queued); resolves when the current pass has ended. */

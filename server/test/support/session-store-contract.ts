@@ -344,7 +344,10 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
         const seen: IdentityRecord[] = [];
         store.subscribeConversation(record.conversation, (change) => seen.push(change));
         const forgotten = await store.forgetConversation(record.conversation, 60_000);
-        expect(forgotten.map((entry) => entry.status)).toEqual(['forgotten', 'forgotten']);
+        expect(forgotten.map(({ record: entry, changed }) => [entry.id, entry.status, changed])).toEqual([
+          [record.id, 'forgotten', true],
+          [other.id, 'forgotten', true],
+        ]);
         const listed = await store.listIdentities(record.conversation);
         expect(listed.map((entry) => [entry.id, entry.status, entry.attributes])).toEqual([
           [record.id, 'forgotten', undefined],
@@ -353,6 +356,37 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
         await sleep(20);
         expect(seen.map((entry) => entry.id)).toEqual([record.id, other.id]);
         expect(JSON.stringify(seen)).not.toContain('999993653');
+      });
+
+      it('keeps a forgotten identity forgotten: a later change is refused, told to nobody, and forgetting again changes nothing', async () => {
+        const record = identity();
+        expect(await store.putIdentity(record, 60_000)).toBe(true);
+        await store.forgetConversation(record.conversation, 60_000);
+        const seen: IdentityRecord[] = [];
+        store.subscribeConversation(record.conversation, (change) => seen.push(change));
+        // The login that was waiting comes back verified, then the resident logs out.
+        const late = { ...record, status: 'verified' as const, attributes: { bsn: '999993653' }, updatedAt: Date.now() + 1 };
+        expect(await store.putIdentity(late, 60_000)).toBe(false);
+        expect(await store.putIdentity({ ...record, status: 'logged_out', updatedAt: Date.now() + 2 }, 60_000)).toBe(false);
+        const [listed] = await store.listIdentities(record.conversation);
+        expect(listed).toMatchObject({ id: record.id, status: 'forgotten' });
+        expect(listed).not.toHaveProperty('attributes');
+        const again = await store.forgetConversation(record.conversation, 60_000);
+        expect(again.map(({ record: entry, changed }) => [entry.id, entry.status, changed])).toEqual([[record.id, 'forgotten', false]]);
+        await sleep(20);
+        expect(seen).toEqual([]);
+      });
+
+      it('keeps a forgotten login at least until its session could still bring a result, even past keepMs', async () => {
+        const record = identity({ until: Date.now() + 300 });
+        await store.putIdentity(record, 60_000);
+        await store.forgetConversation(record.conversation, 50);
+        await sleep(120);
+        expect(await store.putIdentity({ ...record, status: 'verified', attributes: { bsn: '999993653' } }, 60_000)).toBe(false);
+        expect((await store.listIdentities(record.conversation)).map((entry) => entry.status)).toEqual(['forgotten']);
+        // Past it, the record goes as any other.
+        await sleep(250);
+        expect(await store.listIdentities(record.conversation)).toEqual([]);
       });
     });
   });
