@@ -138,6 +138,21 @@ describe('RedisSessionStore: two instances racing on one Redis', () => {
     }
   });
 
+  it('spends a reference once when it binds a conversation, the winner’s conversation kept', async () => {
+    const [a, b] = twoInstances();
+    for (let i = 0; i < rounds; i++) {
+      const { session, reference } = sessionRecord();
+      await b.create(session);
+      const spent = await Promise.all([a.spendReference(reference, digest('a'), 'conversation-a'), b.spendReference(reference, digest('b'), 'conversation-b')]);
+      const winners = spent.filter((record) => record !== undefined);
+      expect(winners.map((record) => record.id)).toEqual([session.id]);
+      const held = await a.get(session.id);
+      expect(held?.streamTokenDigest).toBe(winners[0]!.streamTokenDigest);
+      expect(held?.conversation).toBe(winners[0]!.conversation);
+      expect(held?.conversation).toBe(winners[0]!.streamTokenDigest === digest('a') ? 'conversation-a' : 'conversation-b');
+    }
+  });
+
   it('claims a result token once', async () => {
     const [a, b] = twoInstances();
     for (let i = 0; i < rounds; i++) {
@@ -381,6 +396,100 @@ describe('RedisSessionStore: encryption at rest', () => {
     const { session } = sessionRecord();
     await store.create(session);
     await expect(other.get(session.id)).rejects.toBeInstanceOf(StoreDataError);
+  });
+
+  // Issue 17: someone who can write to Redis (not read the key) must not move a sealed value
+  // from one record to another, e.g. the conversation of one session into another session.
+  it('opens a sealed session value only in its own session: one copied into another session does not open there', async () => {
+    const prefix = freshPrefix();
+    const store = makeStore({ prefix });
+    const binding = (url: string) => ({ launchDigest: digest(randomSecret()), clientUrl: url });
+    // One conversation sealed by spendReference, the other by create: both ways of writing `conv`.
+    const a = sessionRecord({ returnUrl: 'https://gemeente.example/a', binding: binding('https://idp.example/a') });
+    const b = sessionRecord({ returnUrl: 'https://gemeente.example/b', binding: binding('https://idp.example/b'), conversation: 'conversation-b' });
+    await store.create(a.session);
+    await store.create(b.session);
+    expect((await store.spendReference(a.reference, digest('token-a'), 'conversation-a'))?.conversation).toBe('conversation-a');
+    await store.attachResult(a.session.id, { status: 'succes', attributes: { bsn: '999993653' } });
+    await store.attachResult(b.session.id, { status: 'succes', attributes: { bsn: '999990019' } });
+
+    const hashOf = (id: string) => `${prefix}s:${digest(id)}`;
+    const attrsOf = (id: string) => `${prefix}sa:${digest(id)}`;
+    const sealed = (hash: Record<string, string>) => Object.keys(hash).filter((field) => hash[field]!.startsWith('v1.')).sort();
+    const hashA = await inspector.hGetAll(hashOf(a.session.id));
+    const hashB = await inspector.hGetAll(hashOf(b.session.id));
+    // Every sealed field of the hash is tried, so one added later is checked too.
+    expect(sealed(hashA)).toEqual(expect.arrayContaining(['conv', 'curl', 'data', 'res']));
+    expect(sealed(hashB)).toEqual(sealed(hashA));
+
+    for (const [from, fromHash, to, toHash] of [[a, hashA, b, hashB], [b, hashB, a, hashA]] as const) {
+      for (const field of sealed(toHash)) {
+        await inspector.hSet(hashOf(to.session.id), field, fromHash[field]!);
+        await expect(store.get(to.session.id), field).rejects.toBeInstanceOf(StoreDataError);
+        await expect(store.getByAttrId(to.attrId), field).rejects.toBeInstanceOf(StoreDataError);
+        await inspector.hSet(hashOf(to.session.id), field, toHash[field]!);
+      }
+      // The attributes, in a key of their own.
+      const ownAttrs = (await inspector.get(attrsOf(to.session.id)))!;
+      await inspector.set(attrsOf(to.session.id), (await inspector.get(attrsOf(from.session.id)))!, { KEEPTTL: true });
+      await expect(store.get(to.session.id)).rejects.toBeInstanceOf(StoreDataError);
+      await inspector.set(attrsOf(to.session.id), ownAttrs, { KEEPTTL: true });
+    }
+
+    // Put back, each reads as its own again.
+    expect((await store.get(a.session.id))?.conversation).toBe('conversation-a');
+    expect((await store.get(b.session.id))?.conversation).toBe('conversation-b');
+    expect((await store.get(b.session.id))?.binding?.clientUrl).toBe('https://idp.example/b');
+    expect((await store.get(b.session.id))?.result?.attributes).toEqual({ bsn: '999990019' });
+  });
+
+  it('opens a sealed identity, its attributes, a change message and a webhook body only in their own record', async () => {
+    const prefix = freshPrefix();
+    const [store, other] = [makeStore({ prefix }), makeStore({ prefix })];
+    const x = identity({ conversation: 'conversation-1', status: 'verified', attributes: { bsn: '999993653' } });
+    const y = identity({ conversation: 'conversation-2', status: 'verified', attributes: { bsn: '999990019' } });
+    // Same conversation as y, another id.
+    const z = identity({ conversation: 'conversation-2', status: 'verified', attributes: { bsn: '999992910' } });
+    for (const record of [x, y, z]) await store.putIdentity(record, 60_000);
+
+    const recordKey = (record: IdentityRecord) => `${prefix}i:${digest(record.conversation)}:${record.id}`;
+    const attrsKey = (record: IdentityRecord) => `${prefix}ia:${digest(record.conversation)}:${record.id}`;
+    for (const keyOf of [recordKey, attrsKey]) {
+      for (const from of [x, z]) {
+        const own = (await inspector.get(keyOf(y)))!;
+        await inspector.set(keyOf(y), (await inspector.get(keyOf(from)))!, { KEEPTTL: true });
+        await expect(store.listIdentities('conversation-2')).rejects.toBeInstanceOf(StoreDataError);
+        await inspector.set(keyOf(y), own, { KEEPTTL: true });
+      }
+    }
+    expect((await store.listIdentities('conversation-2')).map((record) => record.attributes)).toEqual([y.attributes, z.attributes]);
+
+    // A change published for conversation-1, published again on conversation-2's channel, is not told there.
+    const published: string[] = [];
+    const listener = inspector.duplicate();
+    await listener.connect();
+    await listener.subscribe(`${prefix}ch:c:${digest('conversation-1')}`, (message) => published.push(message));
+    const told: IdentityRecord[] = [];
+    other.subscribeConversation('conversation-2', (record) => told.push(record));
+    await other.listIdentities('conversation-2');
+    await store.putIdentity({ ...x, updatedAt: x.updatedAt + 1 }, 60_000);
+    await vi.waitFor(() => expect(published).toHaveLength(1));
+    await listener.close();
+    await inspector.publish(`${prefix}ch:c:${digest('conversation-2')}`, published[0]!);
+    // Published after the copy: once it is told, the copy would have been told before it.
+    await store.putIdentity({ ...y, updatedAt: y.updatedAt + 1 }, 60_000);
+    await vi.waitFor(() => expect(told).toHaveLength(1));
+    expect(told.map((record) => record.id)).toEqual([y.id]);
+
+    // A webhook body copied into another delivery.
+    const outbox = store.webhookOutbox();
+    await outbox.enqueue({ id: 'msg_a', type: 'identity.verified', body: '{"to":"a"}', attempts: 0, dueAt: Date.now() + 3_600_000 });
+    await outbox.enqueue({ id: 'msg_b', type: 'identity.verified', body: '{"to":"b"}', attempts: 0, dueAt: 0 });
+    const ownBody = (await inspector.hGet(`${prefix}w:d:msg_b`, 'body'))!;
+    await inspector.hSet(`${prefix}w:d:msg_b`, 'body', (await inspector.hGet(`${prefix}w:d:msg_a`, 'body'))!);
+    await expect(outbox.claimDue(1, 1, 1000)).rejects.toBeInstanceOf(StoreDataError);
+    await inspector.hSet(`${prefix}w:d:msg_b`, 'body', ownBody);
+    expect((await outbox.claimDue(2000, 1, 1000)).map((delivery) => delivery.body)).toEqual(['{"to":"b"}']);
   });
 
   it('refuses a key that is not 32 bytes', () => {

@@ -249,12 +249,15 @@ redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[6])
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `),
-  // KEYS: reference index. ARGV: now, prefix, stream token digest, sealed conversation or ''.
-  // The reference is spent whatever follows. Returns {k, fields, attrs or false}.
+  // KEYS: reference index. ARGV: now, prefix, stream token digest, sealed conversation or '', the k
+  // it was sealed for or ''. The reference is spent whatever follows, unless it points to another
+  // session than that k: then nothing changes and {0, its k} comes back (to seal for that one).
+  // Returns {k, fields, attrs or false}.
   spendReference: lua(`
 local now = tonumber(ARGV[1])
 local k = redis.call('GET', KEYS[1])
 if not k then return false end
+if ARGV[5] ~= '' and k ~= ARGV[5] then return {0, k} end
 redis.call('DEL', KEYS[1])
 local key = ARGV[2] .. 's:' .. k
 if not live_session(key, now) then return false end
@@ -562,13 +565,26 @@ export class RedisSessionStore implements SessionStore {
 
   async spendReference(reference: string, streamTokenDigest: string, conversation?: string): Promise<SessionRecord | undefined> {
     await this.settled();
-    const reply = await this.connection.script(
-      SCRIPTS.spendReference,
-      [`${this.prefix}r:${digest(reference)}`],
-      [String(this.now()), this.prefix, streamTokenDigest, conversation === undefined ? '' : this.cipher.sealJson(conversation, CONVERSATION_PLACE)],
-    );
-    if (!Array.isArray(reply)) return undefined;
-    return this.decodeSession(String(reply[0]), reply[1], reply[2]);
+    const indexKey = `${this.prefix}r:${digest(reference)}`;
+    // The conversation is sealed for its session (k in the additional data), and k is behind the
+    // reference: looked up first, then the one script spends only if the reference still points
+    // there (so of two spends exactly one wins, as without a conversation).
+    let k: RedisReply = conversation === undefined ? '' : await this.connection.command(['GET', indexKey]);
+    for (let tries = 0; tries < 3 && typeof k === 'string'; tries++) {
+      const reply: RedisReply = await this.connection.script(
+        SCRIPTS.spendReference,
+        [indexKey],
+        [String(this.now()), this.prefix, streamTokenDigest, conversation === undefined ? '' : this.cipher.sealJson(conversation, place(k, 'conv')), k],
+      );
+      if (!Array.isArray(reply)) return undefined;
+      // The reference points elsewhere now (a session created again with it): seal for that one.
+      if (reply[0] === 0) {
+        k = reply[1] ?? null;
+        continue;
+      }
+      return this.decodeSession(String(reply[0]), reply[1], reply[2]);
+    }
+    return undefined;
   }
 
   async claimActivity(id: string, minIntervalMs: number): Promise<boolean> {
@@ -841,7 +857,7 @@ export class RedisSessionStore implements SessionStore {
     const fields = ['data', this.cipher.sealJson(details, place(k, 'data')), 'token', session.streamTokenDigest, 'exp', String(session.expiresAt)];
     if (session.attrIdDigest) fields.push('attr', session.attrIdDigest);
     if (session.referenceDigest) fields.push('ref', session.referenceDigest);
-    if (session.conversation !== undefined) fields.push('conv', this.cipher.sealJson(session.conversation, CONVERSATION_PLACE));
+    if (session.conversation !== undefined) fields.push('conv', this.cipher.sealJson(session.conversation, place(k, 'conv')));
     if (session.deliveredAt !== undefined) fields.push('dlv', String(session.deliveredAt));
     if (session.lastActivityAt !== undefined) fields.push('act', String(session.lastActivityAt));
     if (session.resultAt !== undefined) fields.push('rat', String(session.resultAt));
@@ -880,7 +896,7 @@ export class RedisSessionStore implements SessionStore {
     const ref = fields.get('ref');
     if (ref) session.referenceDigest = ref;
     const conv = fields.get('conv');
-    if (conv) session.conversation = this.cipher.openJson<string>(conv, CONVERSATION_PLACE);
+    if (conv) session.conversation = this.cipher.openJson<string>(conv, place(k, 'conv'));
     const delivered = fields.get('dlv');
     if (delivered) session.deliveredAt = Number(delivered);
     const activity = fields.get('act');
@@ -1129,7 +1145,17 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-const CONVERSATION_PLACE = 'session:conversation';
+/**
+ * Where a sealed value belongs, its additional data (see at-rest.ts): its record's key (a session's
+ * k, an identity's conversation key and id) and its field, so a value copied into another record,
+ * or another field, does not open there.
+ *
+ * A session's `conv` was sealed for one place shared by every session until issue 17 (so it
+ * opened in any session's hash); it is now `place(k, 'conv')`. A session with a conversation
+ * written before that cannot be read after the upgrade (StoreDataError, answered 503 like a
+ * record under another key) until it expires: sessions live minutes, so that is accepted rather
+ * than also trying the old place, which would leave the copy open.
+ */
 const place = (k: string, field: string) => `session:${k}:${field}`;
 const identityPlace = (conversationKey: string, id: string) => `identity:${conversationKey}:${id}`;
 const identityAttrsPlace = (conversationKey: string, id: string) => `identity-attributes:${conversationKey}:${id}`;
