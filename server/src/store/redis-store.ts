@@ -802,7 +802,6 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}sg:${digest(name)}`;
   }
 
-
   private sessionKey(k: string): string {
     return `${this.prefix}s:${k}`;
   }
