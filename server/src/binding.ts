@@ -89,6 +89,9 @@ export async function refuseForeign(context: AppContext, session: SessionRecord)
     await deps.store.delete(session.id);
     if (session.result?.sessionUrl) void deps.sendFeedback(session.result.sessionUrl, 'logout');
     await context.identities.withdrawn(session);
+    // A verified webhook still queued (the site's endpoint failing) carries someone else's details
+    // to this conversation: it goes too. Per conversation, so another queued login there goes with it.
+    if (session.conversation !== undefined) await deps.webhooks?.cancelConversation(session.conversation);
     return;
   }
   deps.metrics.bindingOutcomes.inc({ outcome: 'refused' });

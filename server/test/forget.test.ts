@@ -317,3 +317,23 @@ describe('no identity webhook for a login bound to no conversation', () => {
     expect(hook.attempts).toEqual([]);
   });
 });
+
+describe('a withdrawn identity (its login returned in another browser after the release)', () => {
+  it('cancels its verified webhook still queued, and sends identity.withdrawn', async () => {
+    const hook = await webhookReceiver();
+    hook.failing = true;
+    await start(hook, { retryDelaysMs: [1000, ...Array(10).fill(100)] });
+    const session = await residentLogsIn('conv-1');
+    await expect.poll(() => hook.attempts.map((event) => event.type), { timeout: 3000 }).toEqual(['identity.verified']);
+
+    // Another browser lands on the login's comm_url.
+    expect((await fetch(`${stack.url}/return/${session.session_id}`)).status).toBe(403);
+    hook.failing = false;
+    await expect.poll(() => hook.taken.map((event) => event.type), { timeout: 3000 }).toEqual(['identity.withdrawn']);
+    // Past the retry, still nothing with the details.
+    await sleep(1500);
+    expect(hook.taken.map((event) => event.type)).toEqual(['identity.withdrawn']);
+    expect(JSON.stringify(hook.taken)).not.toContain(TEST_PERSON.bsn);
+    expect(hook.taken[0]!.data).toMatchObject({ status: 'withdrawn', reason: 'other_browser', conversation: 'conv-1' });
+  });
+});
