@@ -8,6 +8,7 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createMetrics, type Metrics } from '../src/metrics.ts';
 import { WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
@@ -20,6 +21,7 @@ const stacks = stacksPerTest();
 let stack: Stack;
 let secret: string;
 let webhooks: WebhookEvent[];
+let metrics: Metrics;
 
 async function start(env: Record<string, string> = {}) {
   secret = newTicketSecret();
@@ -28,7 +30,9 @@ async function start(env: Record<string, string> = {}) {
     new Hono().post('/hook', async (c) => (webhooks.push(WebhookEvent.parse(await c.req.json())), c.body(null, 204))),
   );
   const whsec = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+  metrics = createMetrics();
   stack = await stacks.start({
+    deps: { metrics },
     env: {
       IDC_TICKET_SECRET: secret,
       IDC_AGENT_ORIGINS: AGENT_ORIGIN,
@@ -165,6 +169,13 @@ describe('an attack on a login', () => {
 
     expect(JSON.parse((await stream.next())!.data!)).toEqual(REFUSED_EVENT);
     await expectNothingReachedTheAttacker('attacker-chat');
+    // Counted, and logged as a warning that names no session, identity or person.
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toContain('idc_login_returns_total{browser="foreign"} 1');
+    expect(scraped).toContain('idc_binding_outcomes_total{outcome="refused"} 1');
+    const log = stack.logger.lines.join('\n');
+    expect(log).toContain('result refused: the login ended in another browser');
+    for (const id of [session.session_id, (await identities('attacker-chat'))[0]!.id as string]) expect(log).not.toContain(id);
     // The attributes the plugin posted are gone from the session too.
     const held = await stack.store.get(session.session_id);
     expect(held?.result?.attributes ?? {}).toEqual({});
@@ -265,6 +276,23 @@ describe('an attack on a login', () => {
     expect(posted.status).toBe(409);
     expect(((await posted.json()) as { error: string }).error).toBe('login_refused');
     expect((await stack.store.get(session.session_id))?.result).toBeUndefined();
+  });
+});
+
+describe('the page in the browser where a login ended that another started', () => {
+  it('speaks the widget’s language, else the browser’s: English too', async () => {
+    await start();
+    const session = await startLogin('conv-1');
+    await new ResidentBrowser(stack.url).launch(session);
+    const page = await fetch(`${stack.url}/return/${session.session_id}`, { headers: { 'Accept-Language': 'en-GB,en;q=0.9' } });
+    expect(page.status).toBe(403);
+    const text = await page.text();
+    expect(text).toContain('<html lang="en">');
+    expect(text).toContain('Your details were not passed on');
+    expect(text).toContain('This login was started in another browser, or by someone else.');
+    expect(text).toContain('someone sent you a link');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
 
