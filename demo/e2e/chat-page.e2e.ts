@@ -50,7 +50,14 @@ describe('the chat page', () => {
     await openChat(page, run.demo.urls.chat);
     await sendMessage(page, 'Eerste gesprek');
     await conversation(page).getByText('Eerste gesprek').waitFor();
+    const agentLink = page.getByRole('link', { name: 'Medewerkersscherm' });
+    const before = await agentLink.getAttribute('href');
     await page.getByRole('button', { name: 'Nieuw gesprek' }).click();
+    // The old conversation also shows a Yivi button, so that proves nothing: wait for what only the
+    // new one has, a conversation of its own at the site's server (the console link names it), and
+    // the page redrawn without the old messages.
+    await expect.poll(() => agentLink.getAttribute('href')).not.toBe(before);
+    await conversation(page).getByText('Eerste gesprek').waitFor({ state: 'detached' });
     await methodButton(page, 'Yivi').waitFor();
     expect(await conversation(page).getByText('Eerste gesprek').count()).toBe(0);
     expect(await conversation(page).locator('ol > li').count()).toBe(4);
