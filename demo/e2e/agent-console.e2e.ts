@@ -60,7 +60,7 @@ describe('the employee console beside the chat', () => {
 
       // The chat site's server received the signed webhook, for this conversation.
       const conversation = new URL(console.url()).searchParams.get('conversation');
-      await expect.poll(() => run.demo.webhooks.filter((event) => event.conversation === conversation).map((event) => event.type)).toEqual([
+      await expect.poll(() => run.demo.webhooks.filter((event) => event.conversation === conversation).map((event) => event.type), { timeout: 30_000 }).toEqual([
         'identity.verified',
       ]);
 
@@ -163,7 +163,8 @@ describe('the employee console beside the chat', () => {
     try {
       const before = await resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href');
       await resident.getByRole('button', { name: 'Nieuw gesprek' }).click();
-      await expect.poll(() => resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href')).not.toBe(before);
+      // The site's server answers "Nieuw gesprek" in its own time (slowly under load): poll longer than 1 s.
+      await expect.poll(() => resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href'), { timeout: 30_000 }).not.toBe(before);
       const newConsole = await employee.context.newPage();
       await newConsole.goto(new URL((await resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href'))!, run.demo.urls.chat).href);
 

@@ -54,7 +54,7 @@ describe('the employee console with a login session', () => {
       expect(await agent.getByText(DEMO_TEST_PERSON.bsn!).count()).toBe(0);
       const conversationId = new URL(href!, run.demo.urls.chat).searchParams.get('conversation');
       await expect
-        .poll(() => run.demo.webhooks.filter((event) => event.conversation === conversationId).map((event) => event.type))
+        .poll(() => run.demo.webhooks.filter((event) => event.conversation === conversationId).map((event) => event.type), { timeout: 30_000 })
         .toEqual(['identity.verified', 'identity.logged_out']);
       expect(employee.problems).toEqual([]);
     } finally {
