@@ -21,8 +21,7 @@ const BUNDLES = {
 /**
  * `css` literals would reach the bundle as written, indentation and all; this
  * squeezes them (whitespace, `: `, `, `, `;}`, `0.5` → `.5`, `[a='b']` →
- * `[a=b]`) and drops the tag: `css` only joins its parts, as an untagged
- * template does, so the function leaves the bundle too. Only what is safe in
+ * `[a=b]`); the tag stays, as Lit's `css` makes the stylesheet. Only what is safe in
  * any CSS: our styles have no comments or strings with such characters, and
  * no backtick inside a `css` literal.
  */
@@ -41,7 +40,7 @@ export function minifyCssLiterals(): Plugin {
     name: 'idc-minify-css-literals',
     transform(code, id) {
       if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `\`${squeeze(text)}\``), map: null };
+      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `css\`${squeeze(text)}\``), map: null };
     },
   };
 }

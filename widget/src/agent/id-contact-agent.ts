@@ -7,8 +7,7 @@
  * from the transport (transport.ts). Registration is in define.ts, so
  * importing this module has no side effects.
  */
-import { html, nothing, type TemplateResult } from 'lit/html.js';
-import type { PropertyDeclarations, PropertyValues } from '../shared/render-element.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { AgentFlow } from './flow.js';
 import { agentStringsFor, type AgentStringOverrides, type AgentStrings } from './i18n.js';
 import type { AgentInput, AgentSnapshot, FeedState } from './state.js';

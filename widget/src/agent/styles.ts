@@ -5,11 +5,11 @@
  * solid badge, a check and a solid border; anything else has a dashed border
  * and an outlined badge.
  */
-import { css } from '../shared/render-element.js';
+import { css } from 'lit';
 import { baseStyles } from '../shared/styles.js';
 
-export const agentStyles =
-  baseStyles +
+export const agentStyles = [
+  baseStyles,
   css`
     dl {
       display: grid;
@@ -95,4 +95,5 @@ export const agentStyles =
     .danger:hover {
       background: color-mix(in srgb, var(--_error) 85%, var(--_fg));
     }
-  `;
+  `,
+];

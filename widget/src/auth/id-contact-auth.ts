@@ -4,8 +4,7 @@
  * Rendering only; the flow (flow.ts) drives the state machine (state.ts).
  * Registration is in define.ts, so importing this module has no side effects.
  */
-import { html, nothing, type TemplateResult } from 'lit/html.js';
-import type { PropertyDeclarations, PropertyValues } from '../shared/render-element.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { AuthFlow, prefersRedirect } from './flow.js';
 import { format, labelFor, stringsFor, type StringOverrides, type Strings } from './i18n.js';
 import { IdContactElement } from '../shared/element.js';

@@ -2,15 +2,15 @@
  * The look of `<id-contact-auth>`: the shared base (shared/styles.ts: the
  * `--id-contact-*` properties, light and dark, buttons, focus) and its own rules.
  */
-import { css } from '../shared/render-element.js';
+import { css } from 'lit';
 import { baseStyles } from '../shared/styles.js';
 
 // The details (dl): label beside value where there is room, above it where
 // there is not (a container query); values wrap between words, and split a
 // word only when it cannot fit at all. Method icons sit on a light tile, so
 // dark icons stay visible in dark mode.
-export const styles =
-  baseStyles +
+export const styles = [
+  baseStyles,
   css`
     [data-state='error'] .status,
     [data-state='failed'] .status,
@@ -70,4 +70,5 @@ export const styles =
     [part='contact'] {
       margin: 0.75em 0 0;
     }
-  `;
+  `,
+];

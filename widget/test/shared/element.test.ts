@@ -1,15 +1,19 @@
 /**
- * The elements' own small base over lit-html (shared/render-element.ts):
- * what it promises in place of LitElement, on test elements of its own.
+ * What the elements' base (shared/element.ts, a LitElement) must keep doing
+ * for both elements, on test elements of its own: values set before the
+ * element is defined are kept, one render per batch of changes,
+ * `updateComplete`, attributes to properties (and reflection where asked,
+ * as the agent's `theme`), styles adopted as one constructable sheet (what
+ * passes a strict CSP: auth/script-tag.test.ts), errors of a render.
  */
 import { expect } from '@open-wc/testing';
-import { html } from 'lit/html.js';
-import { css, RenderElement, type PropertyDeclarations, type PropertyValues } from '../src/shared/render-element.js';
+import { css, html, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { IdContactElement } from '../../src/shared/element.js';
 
 let count = 0;
-const uniqueTag = () => `test-render-${++count}`;
+const uniqueTag = () => `test-element-${++count}`;
 
-abstract class Base extends RenderElement {
+abstract class Base extends IdContactElement {
   static override properties: PropertyDeclarations = { label: {} };
   declare label: string | null | undefined;
 }
@@ -17,17 +21,19 @@ abstract class Base extends RenderElement {
 class Probe extends Base {
   static override properties: PropertyDeclarations = {
     theme: { reflect: true },
-    langAttribute: { attribute: 'lang' },
     data: { attribute: false },
   };
   static override styles = css`:host{display:block;width:${123}px}p{color:rgb(1, 2, 3)}`;
   declare theme: string | null | undefined;
-  declare langAttribute: string | null | undefined;
   declare data: unknown;
   renders = 0;
   seen: PropertyValues[] = [];
-  protected override willUpdate(changed: PropertyValues): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     this.seen.push(new Map(changed));
+  }
+  protected override focusFallback() {
+    return null;
   }
   protected override render() {
     this.renders++;
@@ -43,7 +49,7 @@ function define<T extends CustomElementConstructor>(element: T): string {
 
 const text = (el: Element) => el.shadowRoot!.querySelector('p')!.textContent;
 
-describe('RenderElement', () => {
+describe('the elements’ base (LitElement)', () => {
   const made: Element[] = [];
   const add = <T extends Element>(el: T): T => (made.push(el), document.body.append(el), el);
   afterEach(() => made.splice(0).forEach((el) => el.remove()));
@@ -126,6 +132,7 @@ describe('RenderElement', () => {
     await el.updateComplete;
     el.fail = true;
     el.label = 'bad';
+    // Lit also rethrows it outside (the browser log shows it), so it is never lost.
     const error = await el.updateComplete.then(() => undefined, (e: Error) => e);
     expect(error?.message).to.equal('boom');
     el.fail = false;
