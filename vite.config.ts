@@ -11,7 +11,10 @@
  * both. The package's bundler entry (dist/lib, Lit external, with types) is
  * tsc's job: widget/tsconfig.build.json.
  */
-import { defineConfig, parseAst, type Plugin } from 'vite';
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
+import { defaultShouldMinifyCSS } from '@lit-labs/rollup-plugin-minify-html-literals/lib/minify-html-literals.js';
+import { defaultMinifyOptions } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
+import { defineConfig, type Plugin } from 'vite';
 
 const BUNDLES = {
   auth: { entry: 'widget/src/define.ts', name: 'IdContactAuth', file: 'id-contact-auth' },
@@ -19,72 +22,30 @@ const BUNDLES = {
 };
 
 /**
- * `css` literals would reach the bundle as written, indentation and all; this
- * squeezes them (whitespace, `: `, `, `, `;}`, `0.5` → `.5`, `[a='b']` →
- * `[a=b]`) and drops the tag: `css` only joins its parts, as an untagged
- * template does, so the function leaves the bundle too. Only what is safe in
- * any CSS: our styles have no comments or strings with such characters, and
- * no backtick inside a `css` literal.
+ * Lit's `html` and `css` literals would reach the bundle as written,
+ * indentation and all: the Lit team's minifier squeezes them (html-minifier
+ * for templates, lightningcss for styles) before the bundler parses them.
+ * Our files only: Lit ships minified. A literal it cannot minify stops the
+ * build rather than ship unminified (by default it only warns). A `css`
+ * fragment of bare declarations (shared/styles.ts's dark colours, put into
+ * two rules) is no stylesheet for lightningcss: it stays as written.
  */
-export function minifyCssLiterals(): Plugin {
-  const squeeze = (text: string) =>
-    text
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([{};,])\s*/g, '$1')
-      .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}')
-      .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
-      // An attribute selector's value needs no quotes when it is an identifier.
-      .replace(/=(['"])([A-Za-z][\w-]*)\1\]/g, '=$2]')
-      .trim();
-  return {
-    name: 'idc-minify-css-literals',
-    transform(code, id) {
-      if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
-      return { code: code.replace(/\bcss`([^`]*)`/g, (_all, text: string) => `\`${squeeze(text)}\``), map: null };
+const minifyTemplateLiterals = (): Plugin =>
+  minifyHtmlLiterals({
+    include: ['widget/src/**/*.ts'],
+    failOnError: true,
+    options: {
+      // Whitespace runs become one space, never none: a space inside an
+      // inline element (the screen-reader text's) is text.
+      minifyOptions: { ...defaultMinifyOptions, conservativeCollapse: true },
+      shouldMinifyCSS: (template) => defaultShouldMinifyCSS(template) && template.parts.some((part) => part.text.includes('{')),
     },
-  };
-}
-
-/**
- * Lit's `html` literals reach the bundle as written too. This turns every
- * run of whitespace with a line break in their static text into one space:
- * the same rendering (HTML collapses such runs, and no template sits in a
- * `white-space: pre` box) and the same text between inline elements. Such a
- * run between two tags goes altogether: in our templates it only ever
- * separates blocks, or items of a flex or grid box, where it renders as
- * nothing. The literals are found with the parser, so nested templates and
- * `${}` expressions are left alone.
- */
-export function minifyHtmlLiterals(): Plugin {
-  return {
-    name: 'idc-minify-html-literals',
-    transform(code, id) {
-      if (!/\/widget\/src\/.*\.ts$/.test(id) || !code.includes('html`')) return null;
-      const quasis: { start: number; end: number; value: { raw: string } }[] = [];
-      const walk = (node: unknown): void => {
-        if (Array.isArray(node)) node.forEach(walk);
-        else if (node && typeof node === 'object') {
-          const n = node as { type?: string; tag?: { type: string; name?: string }; quasi?: { quasis: typeof quasis } };
-          if (n.type === 'TaggedTemplateExpression' && n.tag?.type === 'Identifier' && n.tag.name === 'html') quasis.push(...n.quasi!.quasis);
-          Object.values(node).forEach(walk);
-        }
-      };
-      walk(parseAst(code, { lang: 'js' }));
-      let out = code;
-      for (const { start, end, value } of quasis.sort((a, b) => b.start - a.start)) {
-        if (code.slice(start, end) !== value.raw) throw new Error(`${id}: html literal not where the parser says`);
-        out = out.slice(0, start) + value.raw.replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ') + out.slice(end);
-      }
-      return { code: out, map: null };
-    },
-  };
-}
+  }) as unknown as Plugin;
 
 export default defineConfig(({ mode }) => {
   const bundle = mode === 'agent' ? BUNDLES.agent : BUNDLES.auth;
   return {
-    plugins: [minifyCssLiterals(), minifyHtmlLiterals()],
+    plugins: [minifyTemplateLiterals()],
     build: {
       outDir: 'dist/widget',
       // The first build empties the folder; the agent's adds to it.

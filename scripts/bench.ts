@@ -61,8 +61,8 @@ const rows: Array<[string, string, string]> = [
   ['  the same, across two instances on one Redis', `${number(streamLine('two instances, Redis, result to the other instance, 50/s'), /p99\s+([\d.]+) ms/)} ms`, '(Redis variant)'],
   ['result-to-event p99, bursts of 16', `${number(streamLine('one instance, memory store, bursts'), /p99\s+([\d.]+) ms/)} ms`, '<= 100 ms'],
   ['  the same, across two instances on one Redis', `${number(streamLine('two instances, Redis, result to the other instance, bursts'), /p99\s+([\d.]+) ms/)} ms`, '(Redis variant)'],
-  ['id-contact-auth.js gzip (Lit included)', `${sizeOf('dist/widget/id-contact-auth.js')} KB`, '<= 12.0 KB'],
-  ['id-contact-agent.js gzip', `${sizeOf('dist/widget/id-contact-agent.js')} KB`, '<= 12.0 KB'],
+  ['id-contact-auth.js gzip (Lit included)', `${sizeOf('dist/widget/id-contact-auth.js')} KB`, '<= 14.5 KB'],
+  ['id-contact-agent.js gzip', `${sizeOf('dist/widget/id-contact-agent.js')} KB`, '<= 12.5 KB'],
   ['npm start to a chat page that answers (median)', `${number(start, /median (\d+) ms/)} ms`, '<= 2500 ms'],
   ['idle built backend (node dist/server/main.js), RSS', `${number(rss.split('\n').find((line) => line.startsWith('node dist/server')) ?? '', /idle 20 s ([\d.]+) MB/)} MB`, '<= 70 MB'],
 ];

@@ -1,6 +1,8 @@
 /**
  * Prints the size of the script-tag bundles (Lit included), raw, gzip and
- * brotli, against the gzip budget of 12 KB each (issue 11). Build first:
+ * brotli, against the gzip budgets of issue 18: 14.5 KB for the resident's
+ * element, 12.5 KB for the employee's (LitElement and a maintained template
+ * minifier, in place of our own, cost about 2 KB). Build first:
  * `npm run build:widget`. Exits 1 when a bundle is missing or over budget.
  */
 import { readFileSync } from 'node:fs';
@@ -8,10 +10,10 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const KB = 1024;
 const bundles: [file: string, budget: number][] = [
-  ['dist/widget/id-contact-auth.js', 12 * KB],
-  ['dist/widget/id-contact-auth.iife.js', 12 * KB],
-  ['dist/widget/id-contact-agent.js', 12 * KB],
-  ['dist/widget/id-contact-agent.iife.js', 12 * KB],
+  ['dist/widget/id-contact-auth.js', 14.5 * KB],
+  ['dist/widget/id-contact-auth.iife.js', 14.5 * KB],
+  ['dist/widget/id-contact-agent.js', 12.5 * KB],
+  ['dist/widget/id-contact-agent.iife.js', 12.5 * KB],
 ];
 const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
 

@@ -1,12 +1,7 @@
 /**
- * Script-tag entry: registers <id-contact-agent> and remembers where the
- * script came from, which is the backend unless the page says otherwise.
- * Loading it twice, or next to <id-contact-auth>'s script, is harmless.
+ * The package's `./agent` entry (dist/lib/define-agent.js) and the
+ * employee's script-tag bundle (dist/widget/id-contact-agent.js): registers
+ * <id-contact-agent>. The element lives in agent/; this path stays because
+ * the package's `exports` name it.
  */
-import { IdContactAgent } from './id-contact-agent.js';
-import { register } from './shared/register.js';
-
-register('id-contact-agent', IdContactAgent);
-
-export { IdContactAgent };
-export * from './id-contact-agent.js';
+export * from './agent/define.js';

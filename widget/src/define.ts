@@ -1,11 +1,7 @@
 /**
- * Script-tag entry: registers <id-contact-auth> and remembers where the
- * script came from, which is the backend unless the page says otherwise.
+ * The package's main entry (`.`, dist/lib/define.js) and the resident's
+ * script-tag bundle (dist/widget/id-contact-auth.js): registers
+ * <id-contact-auth>. The element lives in auth/; this path stays because
+ * the package's `exports` name it.
  */
-import { IdContactAuth } from './id-contact-auth.js';
-import { register } from './shared/register.js';
-
-register('id-contact-auth', IdContactAuth);
-
-export { IdContactAuth };
-export * from './id-contact-auth.js';
+export * from './auth/define.js';

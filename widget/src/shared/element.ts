@@ -2,15 +2,16 @@
  * What both elements do the same way: the `backend` and `lang` attributes
  * (following the page's `lang` when the element has none), typed events that
  * bubble out of the shadow root, and keeping keyboard focus inside when the
- * control that had it goes away.
+ * control that had it goes away. A LitElement, so what a Lit developer
+ * expects works here too: reactive properties, controllers, `@lit/context`.
  */
-import { RenderElement, type PropertyDeclarations, type PropertyValues } from './render-element.js';
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { langOf, normalizeLang, type Lang } from './i18n.js';
 
 type Detail<K extends keyof GlobalEventHandlersEventMap> =
   GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
 
-export abstract class IdContactElement extends RenderElement {
+export abstract class IdContactElement extends LitElement {
   static override properties: PropertyDeclarations = {
     backend: {},
     // The native `lang` property stays; Lit only watches the attribute.

@@ -2,7 +2,7 @@
  * The JSON requests both elements make to the backend. Failures come out as
  * `TransportError` with the backend's error code where it gave one.
  */
-import type { ErrorBody } from '../wire.js';
+import type { ErrorBody } from './wire.js';
 
 export class TransportError extends Error {
   constructor(

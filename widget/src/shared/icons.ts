@@ -2,7 +2,7 @@
  * Small status icons (24×24, currentColor), decorative: the text next to
  * them says the same.
  */
-import { html } from 'lit/html.js';
+import { html } from 'lit';
 
 const icon = (d: string) =>
   html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${d} /></svg>`;

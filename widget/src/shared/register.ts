@@ -1,5 +1,5 @@
 /**
- * Registration for the script-tag entries (define.ts, define-agent.ts):
+ * Registration for both elements (auth/define.ts, agent/define.ts):
  * remembers where the script came from, which is the backend unless the page
  * says otherwise, and defines the element once.
  */

@@ -4,7 +4,7 @@
  * the defaults follow prefers-color-scheme unless `theme="light|dark"` is set
  * on the element. Each element adds its own rules after these.
  */
-import { css } from './render-element.js';
+import { css } from 'lit';
 
 const dark = css`
   --_fg: var(--id-contact-color, #e3e3e8);

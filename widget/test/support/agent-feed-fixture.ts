@@ -25,7 +25,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Identity } from '../../src/wire.ts';
+import type { Identity } from '../../src/shared/wire.ts';
 
 /** What a test pushes: `updated_at` defaults to now. */
 export type IdentityInput = Omit<Identity, 'updated_at'> & { updated_at?: string };

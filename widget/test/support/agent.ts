@@ -8,7 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { html, nothing } from 'lit';
 import '../../src/define-agent.js';
 import type { AgentErrorCode, FeedState, IdContactAgent } from '../../src/id-contact-agent.js';
-import type { Identity } from '../../src/wire.js';
+import type { Identity } from '../../src/shared/wire.js';
 import type { AgentBehaviour, AgentLog, IdentityInput } from './agent-feed-fixture.js';
 
 export type { IdentityInput } from './agent-feed-fixture.js';

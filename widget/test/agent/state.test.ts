@@ -1,0 +1,126 @@
+/** `<id-contact-agent>`'s state table, its merge rule, identity parsing and strings. */
+import { expect } from '@open-wc/testing';
+import { AGENT_STRINGS, agentStringsFor } from '../../src/agent/i18n.js';
+import { AgentMachine, merge, TABLE, type AgentInput } from '../../src/agent/state.js';
+import { parseIdentity } from '../../src/agent/transport.js';
+import type { Identity } from '../../src/shared/wire.js';
+
+const login = (overrides: Partial<Identity> = {}): Identity => ({
+  id: 'a',
+  purpose: 'p',
+  auth_method: 'irma',
+  status: 'waiting',
+  updated_at: '2030-01-01T10:00:00Z',
+  ...overrides,
+});
+
+function recorder() {
+  const seen: string[] = [];
+  const machine = new AgentMachine(() => seen.push(`${machine.feed}/${machine.forget}`));
+  return { machine, seen };
+}
+
+describe('agent state table', () => {
+  it('every target is a state of its region', () => {
+    for (const region of Object.values(TABLE)) {
+      for (const row of Object.values(region)) {
+        for (const target of Object.values(row)) expect(region).to.have.property(target as string);
+      }
+    }
+  });
+
+  it('connects, goes live, loses and regains the stream keeping what it showed', () => {
+    const { machine, seen } = recorder();
+    machine.send({ type: 'connect' });
+    machine.send({ type: 'open' });
+    machine.send({ type: 'identity', identity: login({ status: 'verified', attributes: { bsn: '1' } }) });
+    machine.send({ type: 'lost' });
+    expect(machine.ctx.identities).to.have.length(1);
+    machine.send({ type: 'lost' });
+    machine.send({ type: 'open' });
+    expect(seen).to.deep.equal(['connecting/idle', 'live/idle', 'live/idle', 'reconnecting/idle', 'reconnecting/idle', 'live/idle']);
+    expect(machine.ctx.identities[0]!.status).to.equal('verified');
+  });
+
+  it('a refusal clears what was shown, resets Forget, and ends everything', () => {
+    const { machine } = recorder();
+    const inputs: AgentInput[] = [{ type: 'connect' }, { type: 'open' }, { type: 'identity', identity: login() }, { type: 'ask' }];
+    inputs.forEach((input) => machine.send(input));
+    expect(machine.forget).to.equal('confirming');
+    machine.send({ type: 'deny', code: 'ticket_expired' });
+    expect([machine.feed, machine.forget]).to.deep.equal(['denied', 'idle']);
+    expect(machine.ctx).to.deep.equal({ identities: [], denied: 'ticket_expired' });
+    for (const type of ['open', 'lost', 'connect'] as const) expect(machine.send({ type }), type).to.equal(false);
+    expect(machine.send({ type: 'identity', identity: login() })).to.equal(false);
+  });
+
+  it('Forget asks, then deletes; a late or double answer is ignored', () => {
+    const { machine } = recorder();
+    expect(machine.send({ type: 'confirm' })).to.equal(false);
+    machine.send({ type: 'ask' });
+    machine.send({ type: 'confirm' });
+    expect(machine.send({ type: 'confirm' })).to.equal(false);
+    expect(machine.forget).to.equal('deleting');
+    machine.send({ type: 'forgetFailed' });
+    expect(machine.forget).to.equal('failed');
+    expect(machine.send({ type: 'forgot' })).to.equal(false);
+    machine.send({ type: 'ask' });
+    machine.send({ type: 'cancel' });
+    expect(machine.forget).to.equal('idle');
+  });
+
+  it('merges by id: new ones at the end, the later updated_at wins, a tie goes to the later event', () => {
+    const a = login();
+    const b = login({ id: 'b' });
+    let list = merge(merge([], a), b);
+    expect(list.map((i) => i.id)).to.deep.equal(['a', 'b']);
+    const older = login({ status: 'verified', updated_at: '2030-01-01T09:00:00Z' });
+    expect(merge(list, older)).to.equal(list);
+    list = merge(list, login({ status: 'failed' }));
+    expect(list.map((i) => [i.id, i.status])).to.deep.equal([
+      ['a', 'failed'],
+      ['b', 'waiting'],
+    ]);
+    // An unreadable time never blocks an update.
+    expect(merge(list, login({ status: 'expired', updated_at: 'garbage' }))[0]!.status).to.equal('expired');
+  });
+});
+
+describe('agent identity events', () => {
+  it('keeps attributes only while verified, and only strings', () => {
+    const data = (v: object) => JSON.stringify({ ...login(), ...v });
+    expect(parseIdentity(data({ status: 'verified', attributes: { bsn: '1', n: 2, o: {} } }))!.attributes).to.deep.equal({ bsn: '1' });
+    expect(parseIdentity(data({ status: 'logged_out', attributes: { bsn: '1' } }))).to.not.have.property('attributes');
+  });
+
+  it('refuses what is not an identity; keeps an unknown status as it came', () => {
+    expect(parseIdentity('not json')).to.equal(undefined);
+    expect(parseIdentity('null')).to.equal(undefined);
+    expect(parseIdentity(JSON.stringify({ status: 'verified' }))).to.equal(undefined);
+    expect(parseIdentity(JSON.stringify({ ...login(), status: 'suspended' }))!.status).to.equal('suspended');
+  });
+});
+
+describe('agent strings', () => {
+  it('Dutch and English have the same keys, none empty', () => {
+    expect(Object.keys(AGENT_STRINGS.nl).sort()).to.deep.equal(Object.keys(AGENT_STRINGS.en).sort());
+    for (const lang of ['nl', 'en'] as const) {
+      for (const [key, value] of Object.entries(AGENT_STRINGS[lang])) expect(value, `${lang}.${key}`).to.not.equal('');
+    }
+  });
+
+  it('overrides apply per language: strings, labels (shared with the resident widget) and method names', () => {
+    const overrides = { en: { heading: 'Caller', labels: { bsn: 'BSN no.' }, methodNames: { digid: 'DigiD app' } } };
+    const en = agentStringsFor('en', overrides);
+    expect([en.text.heading, en.labels['bsn'], en.labels['email'], en.methods['digid'], en.methods['irma']]).to.deep.equal([
+      'Caller',
+      'BSN no.',
+      'Email address',
+      'DigiD app',
+      'Yivi',
+    ]);
+    expect(en.text).to.not.have.property('methodNames');
+    const nl = agentStringsFor('nl', overrides);
+    expect([nl.text.heading, nl.labels['bsn'], nl.methods['digid']]).to.deep.equal(['Inwoner in dit gesprek', 'BSN', 'DigiD']);
+  });
+});
