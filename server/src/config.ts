@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { parsePrivateKey, parsePublicKeys } from './keys.ts';
-import { MIN_TICKET_SECRET_BYTES } from './tickets.ts';
+import { parsePrivateKey, parsePublicKeys } from './crypto/keys.ts';
+import { MIN_TICKET_SECRET_BYTES } from './conversation/tickets.ts';
 import { MIN_WEBHOOK_SECRET_BYTES, WEBHOOK_SECRET_PREFIX } from './webhook/webhook-sender.ts';
 
 export class ConfigError extends Error {
@@ -53,7 +53,7 @@ export interface Config {
   resultGraceSeconds: number;
   /**
    * How long a result waits, after it came and the login returned in the browser that started it,
-   * before it is released: a return in another browser within it refuses the result (binding.ts).
+   * before it is released: a return in another browser within it refuses the result (results/binding.ts).
    */
   bindingSettleMs: number;
   /** Where to find the built widget bundles served at /widget.js. */

@@ -3,19 +3,19 @@
  * dependencies (store, core client, logger, clocks), so tests can swap any.
  */
 import type { Config } from './config.ts';
-import type { IdentityFeed, WebhookPublisher } from './identity-feed.ts';
-import type { CoreClient } from './core-client.ts';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
-import type { FeedbackSender } from './session-feedback.ts';
+import type { IdentityFeed, WebhookPublisher } from './conversation/identity-feed.ts';
+import type { CoreClient } from './upstream/core-client.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { FeedbackSender } from './upstream/feedback-sender.ts';
 import type { SessionStore } from './store/session-store.ts';
-import type { Deadlines, Heartbeats } from './stream-timers.ts';
+import type { Deadlines, Heartbeats } from './streams/stream-timers.ts';
 
 export interface Deps {
   store: SessionStore;
   core: CoreClient;
   logger: Logger;
-  /** Prometheus instruments (one registry per app unless shared): see metrics.ts. */
+  /** Prometheus instruments (one registry per app unless shared): see observability/metrics.ts. */
   metrics: Metrics;
   /** Clock for result verification (exp/iat). */
   now: () => Date;

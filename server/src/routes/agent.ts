@@ -14,16 +14,16 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
-import { EventStream } from '../event-stream.ts';
-import { LiveStream } from '../live-stream.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { bearerToken } from '../bearer.ts';
-import { wireIdentity } from '../identity-feed.ts';
+import { EventStream } from '../streams/event-stream.ts';
+import { LiveStream } from '../streams/live-stream.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { bearerToken } from '../http/bearer.ts';
+import { wireIdentity } from '../conversation/identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
-import { refuseBodyOver, BODY_LIMITS } from '../request-body.ts';
-import { randomSecret } from '../secrets.ts';
+import { refuseBodyOver, BODY_LIMITS } from '../http/request-body.ts';
+import { randomSecret } from '../crypto/secrets.ts';
 import type { IdentityRecord } from '../store/session-store.ts';
-import { TicketError, verifyTicket, type VerifiedTicket } from '../tickets.ts';
+import { TicketError, verifyTicket, type VerifiedTicket } from '../conversation/tickets.ts';
 
 export function agentRoutes(context: AppContext): Hono {
   const { config, deps } = context;

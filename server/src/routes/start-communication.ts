@@ -7,11 +7,11 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { BODY_LIMITS, readJsonBody } from '../http/request-body.ts';
 import { SESSION_REFERENCE_PARAM, StartCommunicationRequest, type StartCommunicationResponse } from '../protocol.ts';
-import { takeResult } from '../result-intake.ts';
-import { digest, matchesDigest, randomSecret } from '../secrets.ts';
+import { takeResult } from '../results/intake.ts';
+import { digest, matchesDigest, randomSecret } from '../crypto/secrets.ts';
 import { PURPOSE_PATTERN } from './session-options.ts';
 
 export function startCommunicationRoutes(context: AppContext): Hono {

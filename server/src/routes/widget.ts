@@ -18,7 +18,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { Hono } from 'hono';
 import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
-import { errorResponse } from '../errors.ts';
+import { errorResponse } from '../http/errors.ts';
 
 const BUNDLES: Record<string, string> = {
   'widget.js': 'id-contact-auth.js',

@@ -11,10 +11,10 @@
  * the body or anything in it.
  */
 import { randomBytes } from 'node:crypto';
-import { digest } from '../secrets.ts';
+import { digest } from '../crypto/secrets.ts';
 import { Webhook } from 'standardwebhooks';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { MemoryWebhookOutbox } from './memory-outbox.ts';
 import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
 import type { WebhookEventType } from '../protocol.ts';

@@ -13,10 +13,10 @@
  * verification (or until forgotten or logged out); the record without
  * attributes lives that long again, so the console can still say "expired".
  */
-import type { AppContext } from './context.ts';
-import type { Identity, IdentityStatus, VerifiedResult } from './protocol.ts';
-import type { IdentityRecord, SessionRecord } from './store/session-store.ts';
-import type { WebhookEventType } from './protocol.ts';
+import type { AppContext } from '../context.ts';
+import type { Identity, IdentityStatus, VerifiedResult } from '../protocol.ts';
+import type { IdentityRecord, SessionRecord } from '../store/session-store.ts';
+import type { WebhookEventType } from '../protocol.ts';
 
 /** Sends an identity change as a webhook; fire and forget. */
 export interface WebhookPublisher {

@@ -6,7 +6,7 @@
  * in time and retried a little, and a failure is logged (without the URL or
  * anything personal) and otherwise ignored, so it can never break the chat.
  */
-import type { Logger } from './logger.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export type FeedbackType = 'user_active' | 'logout';
 

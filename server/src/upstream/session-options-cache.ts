@@ -9,9 +9,9 @@
  * widget would otherwise make every resident's browser fetch from a host nobody
  * listed.
  */
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 import { UnknownPurposeError } from './core-client.ts';
-import type { SessionOptionsResponse } from './protocol.ts';
+import type { SessionOptionsResponse } from '../protocol.ts';
 
 export const PURPOSE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 /** How long "the core does not know this purpose" is believed. */

@@ -14,8 +14,8 @@ import {
   jwtVerify,
   type JWEKeyManagementAlgorithm,
 } from 'jose';
-import { keyKind } from './keys.ts';
-import { ResultClaims, ResultEnvelope, RESULT_SUBJECT, type VerifiedResult } from './protocol.ts';
+import { keyKind } from '../crypto/keys.ts';
+import { ResultClaims, ResultEnvelope, RESULT_SUBJECT, type VerifiedResult } from '../protocol.ts';
 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 export const MAX_RESULT_BYTES = 16 * 1024;

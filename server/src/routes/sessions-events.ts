@@ -14,12 +14,12 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { EventStream } from '../event-stream.ts';
-import { LiveStream } from '../live-stream.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
+import { EventStream } from '../streams/event-stream.ts';
+import { LiveStream } from '../streams/live-stream.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
 import type { ResultEvent } from '../protocol.ts';
-import { matchesDigest, randomSecret } from '../secrets.ts';
-import { isRefused, isReleased, OTHER_BROWSER, settle } from '../binding.ts';
+import { matchesDigest, randomSecret } from '../crypto/secrets.ts';
+import { isRefused, isReleased, OTHER_BROWSER, settle } from '../results/binding.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
 export const STATE_EVENT_ID = '1';

@@ -11,7 +11,7 @@
  *   window's end, stream slots at their lease's end. Nothing sweeps; indexes
  *   that can outlive what they point to (a sorted set) are trimmed when read.
  * - What holds a person's data is sealed with AES-256-GCM under a key Redis
- *   never sees (see at-rest.ts): a session's details, result and attributes,
+ *   never sees (see ../at-rest.ts): a session's details, result and attributes,
  *   identities and the identity changes published to other instances. Left in
  *   the clear: digests, expiry times, flags.
  * - Wake-ups go through Redis pub/sub: one subscriber connection per store,
@@ -27,16 +27,16 @@
  *   in place on Redis before that call runs (bounded by the offline wait), so
  *   "subscribe, then read" never misses a change made between the two.
  * - Redis unreachable: calls fail with StoreUnavailableError within about a
- *   second (see redis-connection.ts); the store reconnects by itself.
+ *   second (see connection.ts); the store reconnects by itself.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../logger.ts';
-import type { Attributes, AuthStatus, VerifiedResult } from '../protocol.ts';
-import { digest } from '../secrets.ts';
-import { AtRestCipher } from './at-rest.ts';
-import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './redis-connection.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
-import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from '../webhook/redis-outbox.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Attributes, AuthStatus, VerifiedResult } from '../../protocol.ts';
+import { digest } from '../../crypto/secrets.ts';
+import { AtRestCipher } from '../at-rest.ts';
+import { DEFAULT_OFFLINE_WAIT_MS, LuaScript, RedisConnection, type RedisConnectionOptions, type RedisReply } from './connection.ts';
+import type { AttachOutcome, BindingOutcome, BindingStep, BrowserBinding, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from '../session-store.ts';
+import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from './outbox.ts';
 
 export const DEFAULT_REDIS_PREFIX = 'idc:';
 export const DEFAULT_STREAM_LEASE_MS = 60_000;
@@ -1145,7 +1145,7 @@ export class RedisSessionStore implements SessionStore {
 }
 
 /**
- * Where a sealed value belongs, its additional data (see at-rest.ts): its record's key (a session's
+ * Where a sealed value belongs, its additional data (see ../at-rest.ts): its record's key (a session's
  * k, an identity's conversation key and id) and its field, so a value copied into another record,
  * or another field, does not open there.
  *
