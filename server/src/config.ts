@@ -7,8 +7,13 @@ import { readFileSync } from 'node:fs';
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parsePrivateKey, parsePublicKeys } from './crypto/keys.ts';
-import { MIN_TICKET_SECRET_BYTES } from './conversation/tickets.ts';
-import { MIN_WEBHOOK_SECRET_BYTES, WEBHOOK_SECRET_PREFIX } from './webhook/webhook-sender.ts';
+
+// Kept here, not in tickets.ts or webhook/, so the config reads no module that reads the config.
+/** HS256 wants a key at least as long as its output (RFC 7518, section 3.2). */
+export const MIN_TICKET_SECRET_BYTES = 32;
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** The Standard Webhooks spec's minimum key size. */
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -12,9 +12,6 @@ import { busyResponse, errorResponse } from '../http/errors.ts';
 import { sessionStartLimit } from '../http/rate-limit.ts';
 import { PURPOSE_PATTERN, sessionOptionsCache } from '../upstream/session-options-cache.ts';
 
-// Where other modules have long found them.
-export { PURPOSE_PATTERN, UNKNOWN_PURPOSE_CACHE_MS } from '../upstream/session-options-cache.ts';
-
 export function sessionOptionsRoutes(context: AppContext): Hono {
   const { deps } = context;
   const options = sessionOptionsCache(context);

@@ -67,6 +67,6 @@ export async function refuseTooManyLogins(
   const { count, resetAt } = await deps.store.hit(`logins:${conversation}`, LOGIN_WINDOW_MS);
   if (count <= config.loginsPerConversation) return undefined;
   deps.logger.warn('too many logins in a conversation', { limit: config.loginsPerConversation });
-  c.header('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+  c.header('Retry-After', String(Math.max(1, Math.ceil((resetAt - deps.now().getTime()) / 1000))));
   return errorResponse(c, 429, 'too_many_logins', 'this conversation has started too many logins; start a new conversation');
 }

@@ -121,7 +121,7 @@ class SessionStream extends LiveStream {
           const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
           await deps.store.markDelivered(this.id, config.resultGraceSeconds * 1000, retainMs);
           this.stream.end();
-        } else if (!current || current.expiresAt <= Date.now()) {
+        } else if (!current || current.expiresAt <= deps.now().getTime()) {
           this.done = true;
           this.stream.send({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
           this.stream.end();

@@ -17,7 +17,7 @@ import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts
 import { guestConversation } from '../conversation/guest-ticket.ts';
 import { digest, randomSecret } from '../crypto/secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
-import { PURPOSE_PATTERN } from './session-options.ts';
+import { PURPOSE_PATTERN } from '../upstream/session-options-cache.ts';
 import { refuseReturnUrlUserInfo, refuseTooManyLogins, refuseUnofferedAuthMethod } from './session-start-checks.ts';
 
 export function sessionsRoutes(context: AppContext): Hono {
@@ -45,7 +45,7 @@ export function sessionsRoutes(context: AppContext): Hono {
     const streamToken = randomSecret();
     const launchToken = randomSecret();
     const attrId = config.useAttrUrl ? randomSecret() : undefined;
-    const now = Date.now();
+    const now = deps.now().getTime();
     // The session exists before the core is called: a fast auth plugin may post at once.
     const session: SessionRecord = {
       id: sessionId,

@@ -12,7 +12,7 @@ import { BODY_LIMITS, readJsonBody } from '../http/request-body.ts';
 import { SESSION_REFERENCE_PARAM, StartCommunicationRequest, type StartCommunicationResponse } from '../protocol.ts';
 import { takeResult } from '../results/intake.ts';
 import { digest, matchesDigest, randomSecret } from '../crypto/secrets.ts';
-import { PURPOSE_PATTERN } from './session-options.ts';
+import { PURPOSE_PATTERN } from '../upstream/session-options-cache.ts';
 
 export function startCommunicationRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -43,7 +43,7 @@ export function startCommunicationRoutes(context: AppContext): Hono {
     const sessionId = randomSecret();
     const reference = randomSecret();
     const attrId = config.useAttrUrl && !authResult ? randomSecret() : undefined;
-    const now = Date.now();
+    const now = deps.now().getTime();
     await deps.store.create({
       id: sessionId,
       identityId: randomSecret(),

@@ -67,13 +67,13 @@ function createSessionOptionsCache({ config, deps }: AppContext): SessionOptions
 
   function cached(purpose: string): Promise<SessionOptionsResponse> | undefined {
     const hit = entries.get(purpose);
-    return hit && hit.until > Date.now() ? hit.answer : undefined;
+    return hit && hit.until > deps.now().getTime() ? hit.answer : undefined;
   }
 
   function remember(purpose: string, answer: Promise<SessionOptionsResponse>, forMs: number): void {
     entries.delete(purpose);
     if (entries.size >= MAX_CACHED_PURPOSES) entries.delete(entries.keys().next().value!);
-    entries.set(purpose, { until: Date.now() + forMs, answer });
+    entries.set(purpose, { until: deps.now().getTime() + forMs, answer });
   }
 
   return {

@@ -22,10 +22,6 @@ import type { WebhookEventType } from '../protocol.ts';
 // One definition, with the wire schema; re-exported for the sender's callers.
 export type { WebhookEventType } from '../protocol.ts';
 
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
-/** The Standard Webhooks spec's minimum key size. */
-export const MIN_WEBHOOK_SECRET_BYTES = 24;
-
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 /** Delays before each retry; its length is the number of retries. */
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [2_000, 5_000, 30_000, 120_000, 600_000];
