@@ -1,5 +1,5 @@
 /**
- * ID Contact wire format (see ../shared/PROTOCOL.md), as zod schemas.
+ * ID Contact wire format (see docs/protocol.md), as zod schemas.
  *
  * One module shared by the backend's routes, the demo's stand-in core and
  * auth plugin, and the tests. Field names and values are wire format and must

@@ -1,5 +1,5 @@
 /**
- * Verification of an authentication result (PROTOCOL.md section 3): a compact
+ * Verification of an authentication result (docs/protocol.md section 3): a compact
  * JWE, encrypted to our key, around a JWS signed by an auth plugin.
  *
  * Algorithms are allow-listed by key type, so a token cannot choose a weaker

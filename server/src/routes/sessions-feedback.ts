@@ -1,5 +1,5 @@
 /**
- * The widget's side of session feedback (PROTOCOL.md section 5):
+ * The widget's side of session feedback (docs/protocol.md section 5):
  * `POST /sessions/:id/activity` (the user did something meaningful) and
  * `POST /sessions/:id/logout`, both with the stream token as Bearer. Only the
  * backend talks to the session_url; the browser never learns it.

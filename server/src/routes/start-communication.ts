@@ -1,5 +1,5 @@
 /**
- * `POST /start_communication`, called by the core (PROTOCOL.md section 2) when
+ * `POST /start_communication`, called by the core (docs/protocol.md section 2) when
  * a user picked chat as the way to talk: we make a session and send the user
  * to the site's chat page with a one-time reference to it. The result comes
  * to the attr_url, inline as `auth_result` (verified at once), or as

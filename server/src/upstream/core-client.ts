@@ -1,5 +1,5 @@
 /**
- * The ID Contact core's API as our backend calls it (PROTOCOL.md section 1).
+ * The ID Contact core's API as our backend calls it (docs/protocol.md section 1).
  * Every answer is validated; anything unexpected becomes a CoreError whose
  * message is safe to show (no bodies echoed, no credentials).
  */

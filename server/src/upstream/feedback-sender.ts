@@ -1,5 +1,5 @@
 /**
- * Session feedback to an auth plugin's session_url (PROTOCOL.md section 5),
+ * Session feedback to an auth plugin's session_url (docs/protocol.md section 5),
  * server side only: `POST {session_url}?type=user_active|logout`.
  *
  * Auth plugins never fail these calls, but networks do: each call is bounded
