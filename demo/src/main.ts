@@ -10,7 +10,7 @@
  * Keys: DEMO_KEYS_DIR, default demo/.keys.
  */
 import { relative } from 'node:path';
-import { consoleLogger, type Logger } from '../../server/src/logger.ts';
+import { consoleLogger, type Logger } from '../../server/src/observability/logger.ts';
 import { DEFAULT_KEYS_DIR } from './demo-keys.ts';
 import { DEFAULT_PORTS, PortInUseError, START_KID, startDemo, type DemoPart, type DemoPorts } from './start-demo.ts';
 

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { silentLogger, type Logger } from '../../server/src/logger.ts';
-import { serveApp } from '../../server/src/serve.ts';
+import { silentLogger, type Logger } from '../../server/src/observability/logger.ts';
+import { serveApp } from '../../server/src/http/serve.ts';
 import { MemorySessionStore } from '../../server/src/store/memory-store.ts';
 import { WebhookSender } from '../../server/src/webhook/webhook-sender.ts';
 import { DEMO_TEST_PERSON } from './auth-plugin/demo-test-person.ts';

@@ -58,7 +58,7 @@ function watchLog(child: ChildProcess, log: BackendLog): void {
         log.tail.push(line);
         if (log.tail.length > 20) log.tail.shift();
       }
-      // One JSON object a line (server/src/logger.ts): level, time, msg, request_id and the fields.
+      // One JSON object a line (server/src/observability/logger.ts): level, time, msg, request_id and the fields.
       let entry: Record<string, unknown>;
       try {
         entry = JSON.parse(line);

@@ -1,5 +1,5 @@
 /**
- * Result tokens (PROTOCOL.md section 3) for the fuzz: valid ones, made with
+ * Result tokens (docs/protocol.md section 3) for the fuzz: valid ones, made with
  * the auth plugin's real key and ours as the demo's plugin makes them, and
  * ones that are wrong in a single layer (envelope, inner JWS, claims, key)
  * with real crypto around the wrong part, so the refusal is reached deep

@@ -6,9 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { parsePrivateKey, parsePublicKeys } from './keys.ts';
-import { MIN_TICKET_SECRET_BYTES } from './tickets.ts';
-import { MIN_WEBHOOK_SECRET_BYTES, WEBHOOK_SECRET_PREFIX } from './webhook/webhook-sender.ts';
+import { parsePrivateKey, parsePublicKeys } from './crypto/keys.ts';
+
+// Kept here, not in tickets.ts or webhook/, so the config reads no module that reads the config.
+/** HS256 wants a key at least as long as its output (RFC 7518, section 3.2). */
+export const MIN_TICKET_SECRET_BYTES = 32;
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** The Standard Webhooks spec's minimum key size. */
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -53,7 +58,7 @@ export interface Config {
   resultGraceSeconds: number;
   /**
    * How long a result waits, after it came and the login returned in the browser that started it,
-   * before it is released: a return in another browser within it refuses the result (binding.ts).
+   * before it is released: a return in another browser within it refuses the result (results/binding.ts).
    */
   bindingSettleMs: number;
   /** Where to find the built widget bundles served at /widget.js. */

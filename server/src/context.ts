@@ -3,21 +3,22 @@
  * dependencies (store, core client, logger, clocks), so tests can swap any.
  */
 import type { Config } from './config.ts';
-import type { IdentityFeed, WebhookPublisher } from './identity-feed.ts';
-import type { CoreClient } from './core-client.ts';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
-import type { FeedbackSender } from './session-feedback.ts';
+import type { CoreClient } from './upstream/core-client.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { FeedbackSender } from './upstream/feedback-sender.ts';
 import type { SessionStore } from './store/session-store.ts';
-import type { Deadlines, Heartbeats } from './stream-timers.ts';
+import type { Deadlines, Heartbeats } from './streams/stream-timers.ts';
+import type { VerifiedResult, WebhookEventType } from './protocol.ts';
+import type { IdentityRecord, SessionRecord } from './store/session-store.ts';
 
 export interface Deps {
   store: SessionStore;
   core: CoreClient;
   logger: Logger;
-  /** Prometheus instruments (one registry per app unless shared): see metrics.ts. */
+  /** Prometheus instruments (one registry per app unless shared): see observability/metrics.ts. */
   metrics: Metrics;
-  /** Clock for result verification (exp/iat). */
+  /** The app's one clock: routes and domain modules read the time here (result verification's exp/iat too). */
   now: () => Date;
   /** Interval of the `: heartbeat` comment on session streams. */
   heartbeatMs: number;
@@ -31,6 +32,35 @@ export interface Deps {
   webhooks?: WebhookPublisher & { close?(): Promise<void> };
   /** Aborted when the process shuts down: open streams end, so their clients reconnect elsewhere. */
   shutdown: AbortSignal;
+}
+
+// Declared here, not beside their implementations, so that what the context holds imports the context, not the other way round.
+/** Sends an identity change as a webhook; fire and forget. */
+export interface WebhookPublisher {
+  /** `conversation`: the data carries that conversation's attributes, so cancelConversation drops it while queued. */
+  send(type: WebhookEventType, data: object, options?: { conversation?: string }): void;
+  /** Drops queued deliveries that carry the conversation's attributes; resolves with how many. */
+  cancelConversation(conversation: string): Promise<number>;
+}
+
+export interface IdentityFeed {
+  /** A session bound to a conversation exists: the employee sees a login under way. */
+  started(session: SessionRecord): Promise<void>;
+  /** A result was accepted for the session. */
+  resolved(session: SessionRecord, result: VerifiedResult): Promise<void>;
+  /** The resident logged out. */
+  loggedOut(session: SessionRecord): Promise<void>;
+  /** The login ended in another browser before its result was released: shown as failed, with why. */
+  refused(session: SessionRecord): Promise<void>;
+  /** The login ended in another browser after its result was released: the identity is taken back. */
+  withdrawn(session: SessionRecord): Promise<void>;
+  /** The login never got going (the core refused to start it): shown as expired. */
+  ended(session: SessionRecord): Promise<void>;
+  /**
+   * The employee forgot the conversation (the store has made `records` forgotten): each is told
+   * as identity.forgotten, and queued webhooks carrying the conversation's attributes are dropped.
+   */
+  forgotten(conversation: string, records: IdentityRecord[]): Promise<void>;
 }
 
 export interface AppContext {

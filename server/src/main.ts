@@ -8,11 +8,11 @@
 import { existsSync } from 'node:fs';
 import { createApp, createDeps } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { atLevel, consoleLogger, jsonLogger, type Logger } from './logger.ts';
-import { createMetrics, metricsApp } from './metrics.ts';
-import { serveApp, type RunningServer } from './serve.ts';
+import { atLevel, consoleLogger, jsonLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, metricsApp } from './observability/metrics.ts';
+import { serveApp, type RunningServer } from './http/serve.ts';
 import { redisLocation } from './store/store-from-config.ts';
-import { WIDGET_MISSING_MESSAGE, widgetBundleStatus } from './routes/widget.ts';
+import { WIDGET_MISSING_MESSAGE, widgetBundleStatus } from './http/widget-bundles.ts';
 
 /** Requests in flight get this long after a stop signal; the whole stop stays under 10 s. */
 const DRAIN_MS = 8_000;

@@ -1,5 +1,5 @@
 /**
- * ID Contact wire format (see ../shared/PROTOCOL.md), as zod schemas.
+ * ID Contact wire format (see docs/protocol.md), as zod schemas.
  *
  * One module shared by the backend's routes, the demo's stand-in core and
  * auth plugin, and the tests. Field names and values are wire format and must
@@ -148,7 +148,7 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
 /**
  * `POST /sessions` answer (201). Not the core's client_url: the widget sends the browser to
- * `launch_url` with a form POST carrying `launch_token` (see server/src/binding.ts).
+ * `launch_url` with a form POST carrying `launch_token` (see server/src/results/binding.ts).
  */
 export const CreateSessionResponse = z.object({
   session_id: z.string(),

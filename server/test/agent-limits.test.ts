@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveApp, type RunningServer } from '../src/serve.ts';
-import { digest, randomSecret } from '../src/secrets.ts';
-import { RedisSessionStore } from '../src/store/redis-store.ts';
+import { serveApp, type RunningServer } from '../src/http/serve.ts';
+import { digest, randomSecret } from '../src/crypto/secrets.ts';
+import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
 import { SITE_ORIGIN, testBackend } from './support/backend.ts';
 import { startRedisServer, type RedisServer } from './support/redis-server.ts';
 import { openSse, type SseReader } from './support/sse.ts';

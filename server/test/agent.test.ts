@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { Identity, WebhookEvent } from '../src/protocol.ts';
-import { serveApp } from '../src/serve.ts';
+import { serveApp } from '../src/http/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
 import { ResidentBrowser } from './support/resident-browser.ts';

@@ -1,6 +1,6 @@
 /**
  * A login's result reaches only the conversation of the browser that started
- * it (server/src/binding.ts), over real HTTP with the stand-in core and auth
+ * it (server/src/results/binding.ts), over real HTTP with the stand-in core and auth
  * plugin. Each ResidentBrowser is a browser of its own (its own cookies): the
  * attacker's and the victim's. The attacks are those of the issue: the login
  * page's address finished elsewhere, a phishing page repeating the launch, an
@@ -8,9 +8,9 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, type Metrics } from '../src/metrics.ts';
+import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { WebhookEvent } from '../src/protocol.ts';
-import { serveApp } from '../src/serve.ts';
+import { serveApp } from '../src/http/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { launchedTo, ResidentBrowser, type LaunchableSession } from './support/resident-browser.ts';
 import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack } from './support/stack.ts';
@@ -121,7 +121,7 @@ describe('the launch (POST /launch/:id)', () => {
 
   it('marks the cookie Secure, with the __Host- prefix, on https', async () => {
     await start();
-    const { bindingCookieName } = await import('../src/binding.ts');
+    const { bindingCookieName } = await import('../src/results/binding.ts');
     expect(bindingCookieName({ publicUrl: 'https://idc.example' }, 's1')).toMatch(/^__Host-idc_binding_/);
     expect(bindingCookieName({ publicUrl: 'http://127.0.0.1:8080' }, 's1')).toMatch(/^idc_binding_/);
   });

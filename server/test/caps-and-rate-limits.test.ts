@@ -5,9 +5,9 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createCallPool, PoolBusyError } from '../src/call-pool.ts';
-import { createCoreClient } from '../src/core-client.ts';
-import { serveApp } from '../src/serve.ts';
+import { createCallPool, PoolBusyError } from '../src/upstream/call-pool.ts';
+import { createCoreClient } from '../src/upstream/core-client.ts';
+import { serveApp } from '../src/http/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { createSession, logInAtPlugin, stacksPerTest, type Stack } from './support/stack.ts';
 import { ResidentBrowser } from './support/resident-browser.ts';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { verifyTicket } from '../src/tickets.ts';
+import { verifyTicket } from '../src/conversation/tickets.ts';
 import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
 import { mintTicket, newTicketSecret } from './support/tickets.ts';
 

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
-import { serveApp } from '../src/serve.ts';
+import { serveApp } from '../src/http/serve.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'redis';

@@ -7,9 +7,9 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { serveApp } from '../src/serve.ts';
-import { LOGIN_WINDOW_MS } from '../src/session-start-checks.ts';
-import { MAX_TICKET_LIFETIME_SECONDS } from '../src/tickets.ts';
+import { serveApp } from '../src/http/serve.ts';
+import { LOGIN_WINDOW_MS } from '../src/routes/session-start-checks.ts';
+import { MAX_TICKET_LIFETIME_SECONDS } from '../src/conversation/tickets.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { createSession, stacksPerTest, type Stack } from './support/stack.ts';
 import { mintTicket, newTicketSecret } from './support/tickets.ts';

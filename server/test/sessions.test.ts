@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { serveApp } from '../src/serve.ts';
+import { serveApp } from '../src/http/serve.ts';
 import { SITE_ORIGIN } from './support/backend.ts';
 import { createSession, stackKeys, startStack, START_KID, type Stack } from './support/stack.ts';
 

@@ -4,7 +4,7 @@
  * heartbeat interval is one for all members and stops when none is left.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadlines, Heartbeats } from '../src/stream-timers.ts';
+import { Deadlines, Heartbeats } from '../src/streams/stream-timers.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });

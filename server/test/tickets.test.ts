@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TicketError, verifyTicket, type TicketKind } from '../src/tickets.ts';
+import { TicketError, verifyTicket, type TicketKind } from '../src/conversation/tickets.ts';
 import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
 import { mintTicket, newTicketSecret, signTicket, ticketClaims } from './support/tickets.ts';
 import { signClaims, tamperSegment, unsignedJws } from './support/tokens.ts';

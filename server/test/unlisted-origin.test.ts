@@ -5,7 +5,7 @@
  * origin only (never a path or an id).
  */
 import { describe, expect, it } from 'vitest';
-import { unlistedOriginLog } from '../src/allowed-origin.ts';
+import { unlistedOriginLog } from '../src/http/allowed-origin.ts';
 import { recordingLogger, seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
 import { rsaKeyPair } from './support/keys.ts';
 

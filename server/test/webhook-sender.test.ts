@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
-import { serveApp, type RunningServer } from '../src/serve.ts';
+import { serveApp, type RunningServer } from '../src/http/serve.ts';
 import { MemoryWebhookOutbox } from '../src/webhook/memory-outbox.ts';
 import type { PendingWebhook } from '../src/webhook/outbox.ts';
 import { WebhookSender, type WebhookSenderOptions } from '../src/webhook/webhook-sender.ts';

@@ -1,4 +1,4 @@
-/** Waiting for the session feedback the test auth plugin records (PROTOCOL.md section 5). */
+/** Waiting for the session feedback the test auth plugin records (docs/protocol.md section 5). */
 import type { SessionFeedbackType } from '../../src/auth-plugin/app.ts';
 import type { AuthPluginStandin } from '../../src/auth-plugin/standin.ts';
 

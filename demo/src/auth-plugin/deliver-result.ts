@@ -1,6 +1,6 @@
 /**
  * The two ways a test auth plugin hands its result over: a server-side POST to
- * the attr_url, or `result=<JWE>` on the continuation URL (PROTOCOL.md 3, 4).
+ * the attr_url, or `result=<JWE>` on the continuation URL (docs/protocol.md 3, 4).
  */
 
 /** Default bound on the attr_url POST, so a slow receiver cannot hang the login. */

@@ -1,6 +1,6 @@
 /**
  * Builds an authentication result exactly as ID Contact auth plugins do
- * (PROTOCOL.md section 3): a compact JWS with the result claims, wrapped as
+ * (docs/protocol.md section 3): a compact JWS with the result claims, wrapped as
  * `{"njwt": <JWS>}` in a compact JWE for the communication plugin.
  */
 import type { KeyObject } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Stand-in for the ID Contact core (PROTOCOL.md section 1), following the
+ * Stand-in for the ID Contact core (docs/protocol.md section 1), following the
  * reference core's behaviour: session options per purpose, and `POST /start`
  * in its forms (authentication during communication, plain or signed; the
  * full core-initiated flow; communication with an existing result). Also a

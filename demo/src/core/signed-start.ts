@@ -1,5 +1,5 @@
 /**
- * Verification of the signed form of `POST /start` (PROTOCOL.md section 1):
+ * Verification of the signed form of `POST /start` (docs/protocol.md section 1):
  * a JWS whose `kid` names a key in `authonly_request_keys`, carrying
  * `{"request": {...}, "iat", "exp"}`.
  */

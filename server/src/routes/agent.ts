@@ -14,16 +14,16 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
-import { EventStream } from '../event-stream.ts';
-import { LiveStream } from '../live-stream.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { bearerToken } from '../bearer.ts';
-import { wireIdentity } from '../identity-feed.ts';
+import { EventStream } from '../streams/event-stream.ts';
+import { LiveStream } from '../streams/live-stream.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { bearerToken } from '../http/bearer.ts';
+import { wireIdentity } from '../conversation/identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
-import { refuseBodyOver, BODY_LIMITS } from '../request-body.ts';
-import { randomSecret } from '../secrets.ts';
+import { refuseBodyOver, BODY_LIMITS } from '../http/request-body.ts';
+import { randomSecret } from '../crypto/secrets.ts';
 import type { IdentityRecord } from '../store/session-store.ts';
-import { TicketError, verifyTicket, type VerifiedTicket } from '../tickets.ts';
+import { TicketError, verifyTicket, type VerifiedTicket } from '../conversation/tickets.ts';
 
 export function agentRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -52,7 +52,7 @@ export function agentRoutes(context: AppContext): Hono {
     .get('/identities', async (c) => {
       const ticket = await hostTicket(c);
       if (ticket instanceof Response) return ticket;
-      const now = Date.now();
+      const now = deps.now().getTime();
       const records = await store.listIdentities(ticket.conversation);
       const answer: AgentIdentitiesResponse = {
         conversation: ticket.conversation,
@@ -147,13 +147,13 @@ class AgentStream extends LiveStream {
   private show(record: IdentityRecord): void {
     if (this.stream.isEnded) return;
     this.shown.set(record.id, record);
-    this.send('identity', JSON.stringify(wireIdentity(record, Date.now())));
+    this.send('identity', JSON.stringify(wireIdentity(record, this.context.deps.now().getTime())));
     this.scheduleLapse();
   }
 
   /** One deadline for the next login or details to lapse; at it, the console is told. */
   private scheduleLapse(): void {
-    const now = Date.now();
+    const now = this.context.deps.now().getTime();
     let next = Infinity;
     for (const record of this.shown.values()) {
       if (LIVE.has(record.status) && record.until > now && record.until < next) next = record.until;
@@ -166,7 +166,7 @@ class AgentStream extends LiveStream {
     this.cancelLapse = this.context.streams.deadlines.add(next + 5, () => {
       this.cancelLapse = undefined;
       this.lapseAt = Infinity;
-      const at = Date.now();
+      const at = this.context.deps.now().getTime();
       for (const record of this.shown.values()) {
         if (LIVE.has(record.status) && record.until <= at && record.until > now) {
           this.send('identity', JSON.stringify(wireIdentity(record, at)));

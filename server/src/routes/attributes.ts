@@ -5,11 +5,11 @@
  * before the body is read: an unknown one costs us no reading at all.
  */
 import { Hono } from 'hono';
-import { MAX_RESULT_BYTES } from '../auth-result.ts';
+import { MAX_RESULT_BYTES } from '../results/auth-result.ts';
 import type { AppContext } from '../context.ts';
-import { errorResponse } from '../errors.ts';
-import { readBodyText } from '../request-body.ts';
-import { takeResult } from '../result-intake.ts';
+import { errorResponse } from '../http/errors.ts';
+import { readBodyText } from '../http/request-body.ts';
+import { takeResult } from '../results/intake.ts';
 
 export function attributesRoutes(context: AppContext): Hono {
   const { deps } = context;

@@ -3,7 +3,7 @@
  * login (in the login window, or the page itself in redirect mode), as a form
  * POST of the launch token from `POST /sessions`. It ties the login to this
  * browser with a first-party cookie and sends it on to the core's client_url
- * (see binding.ts for why).
+ * (see results/binding.ts for why).
  *
  * Sent on by a page of ours (a script's `location.replace`, with a link for
  * no script), not a 303: browsers apply the embedding site's CSP
@@ -20,10 +20,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { bindingCookieName } from '../binding.ts';
+import { bindingCookieName } from '../results/binding.ts';
 import type { AppContext } from '../context.ts';
-import { readBodyText } from '../request-body.ts';
-import { digest, matchesDigest, randomSecret } from '../secrets.ts';
+import { readBodyText } from '../http/request-body.ts';
+import { digest, matchesDigest, randomSecret } from '../crypto/secrets.ts';
 import { html, raw } from 'hono/html';
 import { PAGE_TEXT, pageLanguage, residentPage, scriptJson } from './resident-page.ts';
 

@@ -1,19 +1,16 @@
 /**
  * `GET /session_options/:purpose`: the auth methods for a purpose, from the
- * core, with `image_path` made absolute (see session-options-cache.ts, whose
+ * core, with `image_path` made absolute (see upstream/session-options-cache.ts, whose
  * cache POST /sessions shares) so the chooser never waits on the core more than
  * once a minute. Only a request that reaches the core counts against the
  * client's rate limit.
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { CoreBusyError, CoreError, UnknownPurposeError } from '../core-client.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { sessionStartLimit } from '../rate-limit.ts';
-import { PURPOSE_PATTERN, sessionOptionsCache } from '../session-options-cache.ts';
-
-// Where other modules have long found them.
-export { PURPOSE_PATTERN, UNKNOWN_PURPOSE_CACHE_MS } from '../session-options-cache.ts';
+import { CoreBusyError, CoreError, UnknownPurposeError } from '../upstream/core-client.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { sessionStartLimit } from '../http/rate-limit.ts';
+import { PURPOSE_PATTERN, sessionOptionsCache } from '../upstream/session-options-cache.ts';
 
 export function sessionOptionsRoutes(context: AppContext): Hono {
   const { deps } = context;

@@ -2,23 +2,23 @@
  * `POST /sessions`: the widget starts authentication during communication.
  * We make the session and its two unguessable URLs (comm_url for the user's
  * browser, attr_url for the auth plugin), ask the core to start, and hand the
- * widget a launch (where the browser goes to begin the login, see binding.ts)
+ * widget a launch (where the browser goes to begin the login, see results/binding.ts)
  * plus a stream URL carrying a capability token. The core's client_url stays
  * here: the launch hands it only to the browser it ties the login to.
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { CoreBusyError, CoreError } from '../core-client.ts';
-import { allowedOriginOnly } from '../allowed-origin.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { sessionStartLimit } from '../rate-limit.ts';
-import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
+import { CoreBusyError, CoreError } from '../upstream/core-client.ts';
+import { allowedOriginOnly } from '../http/allowed-origin.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { sessionStartLimit } from '../http/rate-limit.ts';
+import { BODY_LIMITS, readJsonBody } from '../http/request-body.ts';
 import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts';
-import { guestConversation } from '../guest-ticket.ts';
-import { digest, randomSecret } from '../secrets.ts';
+import { guestConversation } from '../conversation/guest-ticket.ts';
+import { digest, randomSecret } from '../crypto/secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
-import { PURPOSE_PATTERN } from './session-options.ts';
-import { refuseReturnUrlUserInfo, refuseTooManyLogins, refuseUnofferedAuthMethod } from '../session-start-checks.ts';
+import { PURPOSE_PATTERN } from '../upstream/session-options-cache.ts';
+import { refuseReturnUrlUserInfo, refuseTooManyLogins, refuseUnofferedAuthMethod } from './session-start-checks.ts';
 
 export function sessionsRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -45,7 +45,7 @@ export function sessionsRoutes(context: AppContext): Hono {
     const streamToken = randomSecret();
     const launchToken = randomSecret();
     const attrId = config.useAttrUrl ? randomSecret() : undefined;
-    const now = Date.now();
+    const now = deps.now().getTime();
     // The session exists before the core is called: a fast auth plugin may post at once.
     const session: SessionRecord = {
       id: sessionId,

@@ -1,5 +1,5 @@
 /**
- * `POST /start_communication`, called by the core (PROTOCOL.md section 2) when
+ * `POST /start_communication`, called by the core (docs/protocol.md section 2) when
  * a user picked chat as the way to talk: we make a session and send the user
  * to the site's chat page with a one-time reference to it. The result comes
  * to the attr_url, inline as `auth_result` (verified at once), or as
@@ -7,12 +7,12 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
-import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { BODY_LIMITS, readJsonBody } from '../http/request-body.ts';
 import { SESSION_REFERENCE_PARAM, StartCommunicationRequest, type StartCommunicationResponse } from '../protocol.ts';
-import { takeResult } from '../result-intake.ts';
-import { digest, matchesDigest, randomSecret } from '../secrets.ts';
-import { PURPOSE_PATTERN } from './session-options.ts';
+import { takeResult } from '../results/intake.ts';
+import { digest, matchesDigest, randomSecret } from '../crypto/secrets.ts';
+import { PURPOSE_PATTERN } from '../upstream/session-options-cache.ts';
 
 export function startCommunicationRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -43,7 +43,7 @@ export function startCommunicationRoutes(context: AppContext): Hono {
     const sessionId = randomSecret();
     const reference = randomSecret();
     const attrId = config.useAttrUrl && !authResult ? randomSecret() : undefined;
-    const now = Date.now();
+    const now = deps.now().getTime();
     await deps.store.create({
       id: sessionId,
       identityId: randomSecret(),

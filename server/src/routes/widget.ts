@@ -11,40 +11,14 @@
  * per encoding, so a revalidation costs a 304.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { Hono } from 'hono';
-import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
-import { errorResponse } from '../errors.ts';
-
-const BUNDLES: Record<string, string> = {
-  'widget.js': 'id-contact-auth.js',
-  'widget.iife.js': 'id-contact-auth.iife.js',
-  'agent.js': 'id-contact-agent.js',
-  'agent.iife.js': 'id-contact-agent.iife.js',
-};
-
-/** What to do about a missing bundle: the command that builds it (for the answer, /readyz and the start-up log). */
-export const WIDGET_MISSING_MESSAGE =
-  'the widget bundle is missing: run `npm run build:widget` (or `npm run build`, the production build) on the server';
-
-export interface WidgetBundleStatus {
-  /** `missing` when any of the four bundles is not in IDC_WIDGET_DIR. */
-  widget: 'ok' | 'missing';
-  /** The bundle files not found (names only, no path). */
-  missing: string[];
-}
-
-/** Whether every bundle the widget routes serve is in `config.widgetDir`. */
-export async function widgetBundleStatus(config: Pick<Config, 'widgetDir'>): Promise<WidgetBundleStatus> {
-  const files = Object.values(BUNDLES);
-  const found = await Promise.all(files.map((file) => access(join(config.widgetDir, file)).then(() => true, () => false)));
-  const missing = files.filter((_, index) => !found[index]);
-  return { widget: missing.length ? 'missing' : 'ok', missing };
-}
+import { errorResponse } from '../http/errors.ts';
+import { BUNDLES, WIDGET_MISSING_MESSAGE } from '../http/widget-bundles.ts';
 
 type Encoding = 'br' | 'gzip' | 'identity';
 

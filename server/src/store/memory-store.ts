@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
-import { digest } from '../secrets.ts';
+import { digest } from '../crypto/secrets.ts';
 import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
 
 interface HeldIdentity {

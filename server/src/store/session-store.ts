@@ -14,7 +14,7 @@ export interface SessionRecord {
   authMethod?: string;
   /** Where the return page sends a user who did not come in a popup. */
   returnUrl?: string;
-  /** Digest of the stream capability token (see secrets.ts). */
+  /** Digest of the stream capability token (see crypto/secrets.ts). */
   streamTokenDigest: string;
   /** Digest of the attr_url's id; undefined when results come another way. */
   attrIdDigest?: string;
@@ -36,7 +36,7 @@ export interface SessionRecord {
   identityId: string;
   /** Epoch ms when the result was attached. */
   resultAt?: number;
-  /** A widget-started login's tie to the browser that started it (see binding.ts); core-started sessions have none. */
+  /** A widget-started login's tie to the browser that started it (see results/binding.ts); core-started sessions have none. */
   binding?: BrowserBinding;
 }
 
@@ -84,7 +84,7 @@ export interface IdentityRecord {
   purpose: string;
   authMethod: string;
   status: 'waiting' | 'verified' | 'failed' | 'logged_out' | 'forgotten' | 'withdrawn';
-  /** With `failed` or `withdrawn`: the login ended in another browser (binding.ts). */
+  /** With `failed` or `withdrawn`: the login ended in another browser (results/binding.ts). */
   reason?: 'other_browser';
   /** Only while verified, and until `until`. */
   attributes?: Attributes;

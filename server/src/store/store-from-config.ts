@@ -5,10 +5,10 @@
  * counters, conversations, identities and pending webhooks.
  */
 import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { WebhookOutbox } from '../webhook/outbox.ts';
 import { MemorySessionStore } from './memory-store.ts';
-import { RedisSessionStore } from './redis-store.ts';
+import { RedisSessionStore } from './redis/redis-store.ts';
 import type { SessionStore } from './session-store.ts';
 
 export function storeFromConfig(config: Config, logger: Logger): SessionStore {

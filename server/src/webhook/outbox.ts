@@ -22,7 +22,7 @@ export interface PendingWebhook {
   /** Epoch ms when the next attempt is due. */
   dueAt: number;
   /**
-   * Digest of the conversation whose attributes the body carries (secrets.ts `digest`), so that
+   * Digest of the conversation whose attributes the body carries (crypto/secrets.ts `digest`), so that
    * forgetting the conversation can cancel it while it waits; absent for bodies without any.
    */
   conversationDigest?: string;

@@ -11,20 +11,16 @@
  * the body or anything in it.
  */
 import { randomBytes } from 'node:crypto';
-import { digest } from '../secrets.ts';
+import { digest } from '../crypto/secrets.ts';
 import { Webhook } from 'standardwebhooks';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { MemoryWebhookOutbox } from './memory-outbox.ts';
 import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
 import type { WebhookEventType } from '../protocol.ts';
 
 // One definition, with the wire schema; re-exported for the sender's callers.
 export type { WebhookEventType } from '../protocol.ts';
-
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
-/** The Standard Webhooks spec's minimum key size. */
-export const MIN_WEBHOOK_SECRET_BYTES = 24;
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 /** Delays before each retry; its length is the number of retries. */

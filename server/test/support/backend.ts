@@ -5,8 +5,8 @@
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createApp } from '../../src/app.ts';
 import type { Deps } from '../../src/context.ts';
-import type { Logger } from '../../src/logger.ts';
-import { digest, randomSecret } from '../../src/secrets.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import { digest, randomSecret } from '../../src/crypto/secrets.ts';
 import { MemorySessionStore } from '../../src/store/memory-store.ts';
 import { rsaKeyPair, type TestKeyPair } from './keys.ts';
 

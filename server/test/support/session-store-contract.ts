@@ -3,7 +3,7 @@
  * now, and a Redis store will run the same tests before it is trusted.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digest, randomSecret } from '../../src/secrets.ts';
+import { digest, randomSecret } from '../../src/crypto/secrets.ts';
 import type { IdentityRecord, SessionChange, SessionRecord, SessionStore } from '../../src/store/session-store.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@
 import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Deps } from '../../src/context.ts';
-import { serveApp } from '../../src/serve.ts';
+import { serveApp } from '../../src/http/serve.ts';
 import { MemorySessionStore } from '../../src/store/memory-store.ts';
 import { startCoreStandin, type CoreStandinOptions } from '../../../demo/src/core/standin.ts';
 import { startAuthPluginStandin, type AuthPluginStandinOptions } from '../../../demo/src/auth-plugin/standin.ts';

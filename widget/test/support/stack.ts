@@ -7,8 +7,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createApp } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
-import { CoreError, createCoreClient, type CoreClient } from '../../../server/src/core-client.ts';
-import { serveApp } from '../../../server/src/serve.ts';
+import { CoreError, createCoreClient, type CoreClient } from '../../../server/src/upstream/core-client.ts';
+import { serveApp } from '../../../server/src/http/serve.ts';
 import { createResultToken } from '../../../demo/src/auth-plugin/result-token.ts';
 import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.ts';
 import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';

@@ -4,11 +4,11 @@
  * started too many logins. Each answers the refusal, or undefined to go on.
  */
 import type { Context } from 'hono';
-import type { AppContext } from './context.ts';
-import { CoreBusyError, CoreError, UnknownPurposeError } from './core-client.ts';
-import { busyResponse, errorResponse } from './errors.ts';
-import { sessionOptionsCache } from './session-options-cache.ts';
-import { MAX_TICKET_LIFETIME_SECONDS, TICKET_CLOCK_TOLERANCE_SECONDS } from './tickets.ts';
+import type { AppContext } from '../context.ts';
+import { CoreBusyError, CoreError, UnknownPurposeError } from '../upstream/core-client.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
+import { sessionOptionsCache } from '../upstream/session-options-cache.ts';
+import { MAX_TICKET_LIFETIME_SECONDS, TICKET_CLOCK_TOLERANCE_SECONDS } from '../conversation/tickets.ts';
 
 /**
  * A return_url with user info (`https://user:pass@site/`) has the site's origin but carries
@@ -67,6 +67,6 @@ export async function refuseTooManyLogins(
   const { count, resetAt } = await deps.store.hit(`logins:${conversation}`, LOGIN_WINDOW_MS);
   if (count <= config.loginsPerConversation) return undefined;
   deps.logger.warn('too many logins in a conversation', { limit: config.loginsPerConversation });
-  c.header('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+  c.header('Retry-After', String(Math.max(1, Math.ceil((resetAt - deps.now().getTime()) / 1000))));
   return errorResponse(c, 429, 'too_many_logins', 'this conversation has started too many logins; start a new conversation');
 }

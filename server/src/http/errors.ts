@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorResponse } from './protocol.ts';
+import type { ErrorResponse } from '../protocol.ts';
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, error: string, message: string): Response {
   return c.json({ error, message } satisfies ErrorResponse, status, { 'Cache-Control': 'no-store' });

@@ -14,12 +14,12 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { EventStream } from '../event-stream.ts';
-import { LiveStream } from '../live-stream.ts';
-import { busyResponse, errorResponse } from '../errors.ts';
+import { EventStream } from '../streams/event-stream.ts';
+import { LiveStream } from '../streams/live-stream.ts';
+import { busyResponse, errorResponse } from '../http/errors.ts';
 import type { ResultEvent } from '../protocol.ts';
-import { matchesDigest, randomSecret } from '../secrets.ts';
-import { isRefused, isReleased, OTHER_BROWSER, settle } from '../binding.ts';
+import { matchesDigest, randomSecret } from '../crypto/secrets.ts';
+import { isRefused, isReleased, OTHER_BROWSER, settle } from '../results/binding.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
 export const STATE_EVENT_ID = '1';
@@ -121,7 +121,7 @@ class SessionStream extends LiveStream {
           const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
           await deps.store.markDelivered(this.id, config.resultGraceSeconds * 1000, retainMs);
           this.stream.end();
-        } else if (!current || current.expiresAt <= Date.now()) {
+        } else if (!current || current.expiresAt <= deps.now().getTime()) {
           this.done = true;
           this.stream.send({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
           this.stream.end();

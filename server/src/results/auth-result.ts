@@ -1,5 +1,5 @@
 /**
- * Verification of an authentication result (PROTOCOL.md section 3): a compact
+ * Verification of an authentication result (docs/protocol.md section 3): a compact
  * JWE, encrypted to our key, around a JWS signed by an auth plugin.
  *
  * Algorithms are allow-listed by key type, so a token cannot choose a weaker
@@ -14,8 +14,8 @@ import {
   jwtVerify,
   type JWEKeyManagementAlgorithm,
 } from 'jose';
-import { keyKind } from './keys.ts';
-import { ResultClaims, ResultEnvelope, RESULT_SUBJECT, type VerifiedResult } from './protocol.ts';
+import { keyKind } from '../crypto/keys.ts';
+import { ResultClaims, ResultEnvelope, RESULT_SUBJECT, type VerifiedResult } from '../protocol.ts';
 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 export const MAX_RESULT_BYTES = 16 * 1024;

@@ -5,8 +5,8 @@
  */
 import { AuthResultError, verifyAuthResult } from './auth-result.ts';
 import { isRefused, settle } from './binding.ts';
-import type { AppContext } from './context.ts';
-import type { SessionRecord } from './store/session-store.ts';
+import type { AppContext } from '../context.ts';
+import type { SessionRecord } from '../store/session-store.ts';
 
 export type IntakeOutcome =
   | { accepted: true }

@@ -1,17 +1,17 @@
 /**
- * The ID Contact core's API as our backend calls it (PROTOCOL.md section 1).
+ * The ID Contact core's API as our backend calls it (docs/protocol.md section 1).
  * Every answer is validated; anything unexpected becomes a CoreError whose
  * message is safe to show (no bodies echoed, no credentials).
  */
 import { SignJWT } from 'jose';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 import { createCallPool, PoolBusyError, type CallPoolOptions } from './call-pool.ts';
-import { keyKind } from './keys.ts';
+import { keyKind } from '../crypto/keys.ts';
 import {
   CoreSessionOptions,
   CoreStartResponse,
   type CoreStartRequest,
-} from './protocol.ts';
+} from '../protocol.ts';
 
 const CORE_TIMEOUT_MS = 10_000;
 /** The reference core accepts signed starts for a short while; it uses 5 minutes. */

@@ -7,14 +7,14 @@
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
-import { allowedOriginOnly } from '../allowed-origin.ts';
-import { errorResponse } from '../errors.ts';
-import { sessionStartLimit } from '../rate-limit.ts';
-import { BODY_LIMITS, readJsonBody } from '../request-body.ts';
+import { allowedOriginOnly } from '../http/allowed-origin.ts';
+import { errorResponse } from '../http/errors.ts';
+import { sessionStartLimit } from '../http/rate-limit.ts';
+import { BODY_LIMITS, readJsonBody } from '../http/request-body.ts';
 import { AttachSessionRequest, type AttachSessionResponse } from '../protocol.ts';
-import { takeResult } from '../result-intake.ts';
-import { guestConversation } from '../guest-ticket.ts';
-import { digest, randomSecret } from '../secrets.ts';
+import { takeResult } from '../results/intake.ts';
+import { guestConversation } from '../conversation/guest-ticket.ts';
+import { digest, randomSecret } from '../crypto/secrets.ts';
 
 export function attachRoutes(context: AppContext): Hono {
   const { config, deps } = context;

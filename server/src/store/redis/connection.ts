@@ -25,8 +25,8 @@ let redisModule: typeof Redis | undefined;
 function redis(): typeof Redis {
   return (redisModule ??= createRequire(import.meta.url)('redis') as typeof Redis);
 }
-import type { Logger } from '../logger.ts';
-import { StoreUnavailableError } from './store-errors.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { StoreUnavailableError } from '../store-errors.ts';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 export const DEFAULT_OFFLINE_WAIT_MS = 1_000;

@@ -5,8 +5,8 @@
  * sees the login. Without IDC_TICKET_SECRET, sessions are unbound, as before.
  */
 import type { Context } from 'hono';
-import type { AppContext } from './context.ts';
-import { errorResponse } from './errors.ts';
+import type { AppContext } from '../context.ts';
+import { errorResponse } from '../http/errors.ts';
 import { TicketError, verifyTicket } from './tickets.ts';
 
 /** The conversation to bind to; undefined when tickets are not in use; or the refusal. */

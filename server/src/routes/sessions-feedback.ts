@@ -1,16 +1,16 @@
 /**
- * The widget's side of session feedback (PROTOCOL.md section 5):
+ * The widget's side of session feedback (docs/protocol.md section 5):
  * `POST /sessions/:id/activity` (the user did something meaningful) and
  * `POST /sessions/:id/logout`, both with the stream token as Bearer. Only the
  * backend talks to the session_url; the browser never learns it.
  */
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../context.ts';
-import { allowedOriginOnly } from '../allowed-origin.ts';
-import { errorResponse } from '../errors.ts';
-import { bearerToken } from '../bearer.ts';
-import { BODY_LIMITS, refuseBodyOver } from '../request-body.ts';
-import { matchesDigest } from '../secrets.ts';
+import { allowedOriginOnly } from '../http/allowed-origin.ts';
+import { errorResponse } from '../http/errors.ts';
+import { bearerToken } from '../http/bearer.ts';
+import { BODY_LIMITS, refuseBodyOver } from '../http/request-body.ts';
+import { matchesDigest } from '../crypto/secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
 
 export function sessionFeedbackRoutes({ config, deps, identities }: AppContext): Hono {

@@ -10,7 +10,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../observability/logger.ts';
 
 /** `variable` is the list's name, so the refusal tells the operator which list to add the site to. */
 export function allowedOriginOnly(allowedOrigins: readonly string[], variable = 'IDC_ALLOWED_ORIGINS'): MiddlewareHandler {

@@ -13,18 +13,10 @@
  * verification (or until forgotten or logged out); the record without
  * attributes lives that long again, so the console can still say "expired".
  */
-import type { AppContext } from './context.ts';
-import type { Identity, IdentityStatus, VerifiedResult } from './protocol.ts';
-import type { IdentityRecord, SessionRecord } from './store/session-store.ts';
-import type { WebhookEventType } from './protocol.ts';
-
-/** Sends an identity change as a webhook; fire and forget. */
-export interface WebhookPublisher {
-  /** `conversation`: the data carries that conversation's attributes, so cancelConversation drops it while queued. */
-  send(type: WebhookEventType, data: object, options?: { conversation?: string }): void;
-  /** Drops queued deliveries that carry the conversation's attributes; resolves with how many. */
-  cancelConversation(conversation: string): Promise<number>;
-}
+import type { AppContext, IdentityFeed } from '../context.ts';
+import type { Identity, IdentityStatus, VerifiedResult } from '../protocol.ts';
+import type { IdentityRecord, SessionRecord } from '../store/session-store.ts';
+import type { WebhookEventType } from '../protocol.ts';
 
 /** The wire identity at `now`: a waiting login whose session ended, or verified details past retention, are `expired`. */
 export function wireIdentity(record: IdentityRecord, now: number): Identity {
@@ -48,26 +40,6 @@ const WEBHOOK_TYPES: Partial<Record<IdentityRecord['status'], WebhookEventType>>
   withdrawn: 'identity.withdrawn',
 };
 
-export interface IdentityFeed {
-  /** A session bound to a conversation exists: the employee sees a login under way. */
-  started(session: SessionRecord): Promise<void>;
-  /** A result was accepted for the session. */
-  resolved(session: SessionRecord, result: VerifiedResult): Promise<void>;
-  /** The resident logged out. */
-  loggedOut(session: SessionRecord): Promise<void>;
-  /** The login ended in another browser before its result was released: shown as failed, with why. */
-  refused(session: SessionRecord): Promise<void>;
-  /** The login ended in another browser after its result was released: the identity is taken back. */
-  withdrawn(session: SessionRecord): Promise<void>;
-  /** The login never got going (the core refused to start it): shown as expired. */
-  ended(session: SessionRecord): Promise<void>;
-  /**
-   * The employee forgot the conversation (the store has made `records` forgotten): each is told
-   * as identity.forgotten, and queued webhooks carrying the conversation's attributes are dropped.
-   */
-  forgotten(conversation: string, records: IdentityRecord[]): Promise<void>;
-}
-
 export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' | 'deps'>): IdentityFeed {
   const retentionMs = config.agentRetentionSeconds * 1000;
 
@@ -80,7 +52,7 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
   ) {
     const { conversation } = session;
     if (conversation === undefined) return;
-    const now = Date.now();
+    const now = deps.now().getTime();
     const identity: IdentityRecord = {
       id: session.identityId,
       conversation,
@@ -102,8 +74,8 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
   }
 
   function resolved(session: SessionRecord, result: VerifiedResult) {
-    if (result.status === 'succes') return record(session, 'verified', Date.now() + retentionMs, result.attributes);
-    return record(session, 'failed', Date.now());
+    if (result.status === 'succes') return record(session, 'verified', deps.now().getTime() + retentionMs, result.attributes);
+    return record(session, 'failed', deps.now().getTime());
   }
 
   return {
@@ -114,22 +86,22 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
     },
     resolved,
     async refused(session) {
-      await record(session, 'failed', Date.now(), undefined, { reason: 'other_browser' });
+      await record(session, 'failed', deps.now().getTime(), undefined, { reason: 'other_browser' });
     },
     async withdrawn(session) {
-      await record(session, 'withdrawn', Date.now(), undefined, { reason: 'other_browser' });
+      await record(session, 'withdrawn', deps.now().getTime(), undefined, { reason: 'other_browser' });
     },
     async loggedOut(session) {
-      await record(session, 'logged_out', Date.now());
+      await record(session, 'logged_out', deps.now().getTime());
     },
     async ended(session) {
-      await record(session, 'waiting', Date.now());
+      await record(session, 'waiting', deps.now().getTime());
     },
     async forgotten(conversation, records) {
       if (!deps.webhooks) return;
       // The notices first: they carry no attributes, so the cancelling below leaves them, and a
       // DELETE retried after it failed (the store's forgetting is done by then) still cancels.
-      const now = Date.now();
+      const now = deps.now().getTime();
       for (const record of records) deps.webhooks.send('identity.forgotten', { ...wireIdentity(record, now), conversation });
       await deps.webhooks.cancelConversation(conversation);
     },

@@ -5,7 +5,7 @@
  * (its client reconnects, here or on another instance), and, however it
  * ends, runs its cleanups once and gives back its stream slot.
  */
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 import type { EventStream } from './event-stream.ts';
 import type { Beating } from './stream-timers.ts';
 

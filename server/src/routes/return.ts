@@ -4,7 +4,7 @@
  * core's fallback delivery), verified exactly like an attr_url POST.
  *
  * A widget-started login must return in the browser that launched it (its
- * binding cookie, see binding.ts): a return anywhere else is foreign, and the
+ * binding cookie, see results/binding.ts): a return anywhere else is foreign, and the
  * result is refused (or withdrawn, if it was out already). That browser gets a
  * page saying its details were not passed on, and what to do.
  *
@@ -14,11 +14,11 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import { MAX_RESULT_BYTES } from '../auth-result.ts';
-import { bindingCookieName, refuseForeign, settle } from '../binding.ts';
+import { MAX_RESULT_BYTES } from '../results/auth-result.ts';
+import { bindingCookieName, refuseForeign, settle } from '../results/binding.ts';
 import type { AppContext } from '../context.ts';
-import { takeResult } from '../result-intake.ts';
-import { matchesDigest } from '../secrets.ts';
+import { takeResult } from '../results/intake.ts';
+import { matchesDigest } from '../crypto/secrets.ts';
 import { PAGE_TEXT, pageLanguage, residentPage, scriptJson } from './resident-page.ts';
 
 /** The widget names its login windows `id-contact-auth-<n>`, so the page knows to close. */

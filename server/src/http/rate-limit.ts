@@ -9,9 +9,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter, type Store } from 'hono-rate-limiter';
 import { clientAddress } from './client-address.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 import { errorResponse } from './errors.ts';
-import type { SessionStore } from './store/session-store.ts';
+import type { SessionStore } from '../store/session-store.ts';
 
 const MINUTE_MS = 60_000;
 

@@ -8,7 +8,7 @@
  *   to this backend (routes/launch.ts) that only a page on IDC_ALLOWED_ORIGINS
  *   can make (a browser cannot forge `Origin`). The launch sets a first-party
  *   cookie in that browser, keeps its digest, and sends the browser on.
- * - The comm_url (routes/return-page.ts) compares the cookie. A return without
+ * - The comm_url (routes/return.ts) compares the cookie. A return without
  *   it is foreign: the result is refused for good, or withdrawn everywhere if
  *   it was already out.
  * - A result is released (resident's stream, employee's side, webhooks) only
@@ -18,12 +18,12 @@
  *   to the comm_url with their own cookie loses.
  *
  * Core-started sessions have no binding: their one-time chat link binds them
- * to the first browser that uses it (routes/attach.ts).
+ * to the first browser that uses it (routes/sessions-attach.ts).
  */
-import type { Config } from './config.ts';
-import type { AppContext } from './context.ts';
-import { digest } from './secrets.ts';
-import type { SessionRecord } from './store/session-store.ts';
+import type { Config } from '../config.ts';
+import type { AppContext } from '../context.ts';
+import { digest } from '../crypto/secrets.ts';
+import type { SessionRecord } from '../store/session-store.ts';
 
 /** Why a login's result did not reach the conversation (wire value, in identities and the resident's stream). */
 export const OTHER_BROWSER = 'other_browser';

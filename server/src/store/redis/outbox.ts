@@ -14,10 +14,10 @@
  * named by the conversation's digest (never the conversation itself), so
  * forgetting the conversation cancels it.
  */
-import { AtRestCipher } from '../store/at-rest.ts';
-import { LuaScript, RedisConnection, type RedisConnectionOptions } from '../store/redis-connection.ts';
-import { DEFAULT_MAX_PENDING_WEBHOOKS } from './memory-outbox.ts';
-import type { PendingWebhook, WebhookOutbox } from './outbox.ts';
+import { AtRestCipher } from '../at-rest.ts';
+import { LuaScript, RedisConnection, type RedisConnectionOptions } from './connection.ts';
+import { DEFAULT_MAX_PENDING_WEBHOOKS } from '../../webhook/memory-outbox.ts';
+import type { PendingWebhook, WebhookOutbox } from '../../webhook/outbox.ts';
 
 export const DEFAULT_WEBHOOK_RETENTION_MS = 24 * 60 * 60 * 1000;
 

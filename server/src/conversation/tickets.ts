@@ -10,6 +10,7 @@
  */
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { MIN_TICKET_SECRET_BYTES } from '../config.ts';
 
 export type TicketKind = 'guest' | 'host';
 
@@ -24,8 +25,6 @@ export const TICKET_CLOCK_TOLERANCE_SECONDS = 30;
 export const MAX_TICKET_LIFETIME_SECONDS = 24 * 3600;
 /** Checked before parsing: a real ticket is a few hundred bytes. */
 export const MAX_TICKET_LENGTH = 4096;
-/** HS256 wants a key at least as long as its output (RFC 7518, section 3.2). */
-export const MIN_TICKET_SECRET_BYTES = 32;
 
 const conversation = z.string().min(1).max(200);
 

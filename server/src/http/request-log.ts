@@ -15,9 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { Deps } from './context.ts';
-import { withRequestId } from './logger.ts';
-import { methodLabel } from './metrics.ts';
+import type { Deps } from '../context.ts';
+import { withRequestId } from '../observability/logger.ts';
+import { methodLabel } from '../observability/metrics.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 const WELL_FORMED_REQUEST_ID = /^[0-9A-Fa-f][0-9A-Fa-f-]{7,63}$/;

@@ -1,12 +1,12 @@
 /**
- * Session feedback to an auth plugin's session_url (PROTOCOL.md section 5),
+ * Session feedback to an auth plugin's session_url (docs/protocol.md section 5),
  * server side only: `POST {session_url}?type=user_active|logout`.
  *
  * Auth plugins never fail these calls, but networks do: each call is bounded
  * in time and retried a little, and a failure is logged (without the URL or
  * anything personal) and otherwise ignored, so it can never break the chat.
  */
-import type { Logger } from './logger.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export type FeedbackType = 'user_active' | 'logout';
 

@@ -9,7 +9,7 @@
  */
 import { Hono } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CoreClient } from './core-client.ts';
+import type { CoreClient } from '../upstream/core-client.ts';
 
 export interface Metrics {
   registry: Registry;

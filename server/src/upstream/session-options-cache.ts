@@ -9,9 +9,9 @@
  * widget would otherwise make every resident's browser fetch from a host nobody
  * listed.
  */
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../context.ts';
 import { UnknownPurposeError } from './core-client.ts';
-import type { SessionOptionsResponse } from './protocol.ts';
+import type { SessionOptionsResponse } from '../protocol.ts';
 
 export const PURPOSE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 /** How long "the core does not know this purpose" is believed. */
@@ -67,13 +67,13 @@ function createSessionOptionsCache({ config, deps }: AppContext): SessionOptions
 
   function cached(purpose: string): Promise<SessionOptionsResponse> | undefined {
     const hit = entries.get(purpose);
-    return hit && hit.until > Date.now() ? hit.answer : undefined;
+    return hit && hit.until > deps.now().getTime() ? hit.answer : undefined;
   }
 
   function remember(purpose: string, answer: Promise<SessionOptionsResponse>, forMs: number): void {
     entries.delete(purpose);
     if (entries.size >= MAX_CACHED_PURPOSES) entries.delete(entries.keys().next().value!);
-    entries.set(purpose, { until: Date.now() + forMs, answer });
+    entries.set(purpose, { until: deps.now().getTime() + forMs, answer });
   }
 
   return {
