@@ -43,7 +43,7 @@ export function fillWindow(popup: Window, lang: string, title: string, text: str
 /**
  * Sends the window named `target` (`_self`: this page) to the login: a form
  * POST of the launch token to the backend, which ties the login to this
- * browser and sends it on to the login page (server/src/binding.ts). A form,
+ * browser and sends it on to the login page (server/src/results/binding.ts). A form,
  * because its `Origin` is the page's and cannot be forged; a link could be
  * opened anywhere. A site whose CSP has `form-action` must allow the backend.
  */
