@@ -73,14 +73,8 @@ export class IdContactAgent extends IdContactElement {
     return (this.#flow?.machine.ctx.identities ?? []).map(copy);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#flow?.start();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#flow?.stop();
+  protected override get running() {
+    return this.#flow;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -109,14 +109,8 @@ export class IdContactAuth extends IdContactElement {
     this.#flow?.logout();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#flow?.start();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#flow?.stop();
+  protected override get running() {
+    return this.#flow;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
