@@ -36,7 +36,7 @@ import { MemorySessionStore } from '../src/store/memory-store.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
 import { ecKeyPair, rsaKeyPair, type TestKeyPair } from '../test/support/keys.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 /** Results posted before each HTTP measurement, so that servers are measured warm, as bare verification is. */

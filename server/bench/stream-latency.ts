@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createClient } from 'redis';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
 import { SITE_ORIGIN } from '../test/support/backend.ts';
 import { rsaKeyPair } from '../test/support/keys.ts';

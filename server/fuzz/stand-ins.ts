@@ -5,9 +5,9 @@
  * gets its half as PEM.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { startAuthPluginStandin, type AuthPluginStandin } from '../../demo/src/auth-plugin/standin.ts';
-import type { CoreConfig } from '../../demo/src/core/config.ts';
-import { startCoreStandin, type CoreStandin } from '../../demo/src/core/standin.ts';
+import { startAuthPluginStandin, type AuthPluginStandin } from '../../standins/auth-plugin/standin.ts';
+import type { CoreConfig } from '../../standins/core/config.ts';
+import { startCoreStandin, type CoreStandin } from '../../standins/core/standin.ts';
 
 /** A fictional resident: the attributes the fuzz's valid results carry. */
 export const FUZZ_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl' };

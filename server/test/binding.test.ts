@@ -267,7 +267,7 @@ describe('an attack on a login', () => {
     await attacker.launch(session);
     await expectForeignPage(await new ResidentBrowser(stack.url).navigate(`${stack.url}/return/${session.session_id}`));
     const sent = stack.core.requests.find((request) => request.path === '/start')!.body as { attr_url: string };
-    const { createResultToken } = await import('../../demo/src/auth-plugin/result-token.ts');
+    const { createResultToken } = await import('../../standins/auth-plugin/result-token.ts');
     const token = await createResultToken(
       { status: 'succes', attributes: { bsn: TEST_PERSON.bsn } },
       { signingKey: stacks.keys.plugin.privateKey, encryptionKey: stacks.keys.ours.publicKey },

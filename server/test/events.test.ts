@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import type { SessionChange } from '../src/store/session-store.ts';
 import { createSession, logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';

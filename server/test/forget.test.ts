@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { Identity, SESSION_REFERENCE_PARAM, WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';

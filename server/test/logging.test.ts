@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { jsonLogger, withRequestId, type LogLevel } from '../src/observability/logger.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 import { requestId } from '../src/http/request-log.ts';

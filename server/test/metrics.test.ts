@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { serveApp, type RunningServer } from '../src/http/serve.ts';

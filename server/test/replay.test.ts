@@ -7,7 +7,7 @@
  */
 import { compactDecrypt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { digest, randomSecret } from '../src/crypto/secrets.ts';
 import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
 import { rsaKeyPair } from './support/keys.ts';

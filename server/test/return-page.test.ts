@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { rsaKeyPair } from './support/keys.ts';
 import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
 

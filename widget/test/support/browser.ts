@@ -7,7 +7,7 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
 import '../../src/define.js';
 import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
-import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.js';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../standins/auth-plugin/app.js';
 import { REFERENCE_PARAM } from '../../src/shared/wire.js';
 import type { ChatRequest, ChatStart, StackInfo } from './stack.js';
 

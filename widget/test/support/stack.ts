@@ -9,11 +9,11 @@ import { createApp } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 import { CoreError, createCoreClient, type CoreClient } from '../../../server/src/upstream/core-client.ts';
 import { serveApp } from '../../../server/src/http/serve.ts';
-import { createResultToken } from '../../../demo/src/auth-plugin/result-token.ts';
-import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.ts';
-import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';
-import { startCoreStandin } from '../../../demo/src/core/standin.ts';
-import type { CoreConfig } from '../../../demo/src/core/config.ts';
+import { createResultToken } from '../../../standins/auth-plugin/result-token.ts';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../standins/auth-plugin/app.ts';
+import { startAuthPluginStandin } from '../../../standins/auth-plugin/standin.ts';
+import { startCoreStandin } from '../../../standins/core/standin.ts';
+import type { CoreConfig } from '../../../standins/core/config.ts';
 
 export const TEST_PERSON = {
   bsn: '999993653',
