@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { launchedTo, ResidentBrowser, type LaunchableSession } from './support/resident-browser.ts';
-import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack } from './support/stack.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { launchedTo, ResidentBrowser, type LaunchableSession } from '../../testkit/resident-browser.ts';
+import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack } from '../../testkit/stack.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const AGENT_ORIGIN = 'https://agent.gemeente.example';
 const stacks = stacksPerTest();

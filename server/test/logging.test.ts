@@ -16,10 +16,10 @@ import { createMetrics } from '../src/observability/metrics.ts';
 import { requestId } from '../src/http/request-log.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { StoreUnavailableError } from '../src/store/store-errors.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { backendEnv } from './support/backend-process.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { openSse } from './support/sse.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { backendEnv } from '../../testkit/backend-process.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { openSse } from '../../testkit/sse.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

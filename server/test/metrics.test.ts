@@ -15,10 +15,10 @@ import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { serveApp, type RunningServer } from '../src/http/serve.ts';
 import { silentLogger } from '../src/observability/logger.ts';
 import { WebhookSender } from '../src/webhook/webhook-sender.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { backendEnv } from './support/backend-process.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { openSse } from './support/sse.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { backendEnv } from '../../testkit/backend-process.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { openSse } from '../../testkit/sse.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const ours = rsaKeyPair();
