@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, rssKb } from '../server/test/support/process-probe.ts';
+import { freePort, rssKb } from '../testkit/process-probe.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Another build to compare can be named: `tsx scripts/measure-rss.ts dist/other/main.js`. */

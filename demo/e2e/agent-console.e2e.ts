@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { axeViolations } from './support/axe.ts';
 import { newVisit, type Visit } from './support/chromium.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { newVisit } from './support/chromium.ts';
 import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, methodButton, openChat, startAtMunicipality, verifiedCard, verifiedDetails } from './support/resident.ts';

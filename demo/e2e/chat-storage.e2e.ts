@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { agentSays, EXPECTED_DETAILS, logInWithPopup, openChat, sendMessage, verifiedCard, verifiedDetails } from './support/resident.ts';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { EPHEMERAL_PORTS, startDemo, type Demo, type DemoOptions } from '../src/start-demo.ts';
 import { sessionFeedbackArrived } from './support/auth-plugin-feedback.ts';
 import { axeViolations } from './support/axe.ts';

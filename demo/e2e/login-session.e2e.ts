@@ -4,7 +4,7 @@
  * session there and takes the details out of the chat.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { sessionFeedbackArrived } from './support/auth-plugin-feedback.ts';
 import { newVisit } from './support/chromium.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';

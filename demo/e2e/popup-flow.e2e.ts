@@ -4,7 +4,7 @@
  * result POSTed to attr_url (the demo's defaults).
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import {
   agentSays,

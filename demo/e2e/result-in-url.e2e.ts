@@ -4,7 +4,7 @@
  * browser to the backend's return page, which takes it from the URL.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_TEST_PERSON } from '../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { useDemoInChromium } from './support/demo-in-chromium.ts';
 import { EXPECTED_DETAILS, finishLogin, logInWithPopup, methodButton, openChat, verifiedDetails } from './support/resident.ts';
 

@@ -11,16 +11,16 @@ import { silentLogger, type Logger } from '../../server/src/observability/logger
 import { serveApp } from '../../server/src/http/serve.ts';
 import { MemorySessionStore } from '../../server/src/store/memory-store.ts';
 import { WebhookSender } from '../../server/src/webhook/webhook-sender.ts';
-import { DEMO_TEST_PERSON } from './auth-plugin/demo-test-person.ts';
-import { startAuthPluginStandin, type AuthPluginStandin } from './auth-plugin/standin.ts';
+import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
+import { startAuthPluginStandin, type AuthPluginStandin } from '../../standins/auth-plugin/standin.ts';
 import { createChatApp, WEBHOOK_PATH } from './chat/app.ts';
 import { ticketMinter, type TicketMinter } from './chat/tickets.ts';
 import type { ReceivedWebhook } from './chat/webhook-receiver.ts';
-import { createDemoCoreConfig, DEMO_START_PAGE } from './core/demo-config.ts';
-import { startCoreStandin, type CoreStandin } from './core/standin.ts';
-import { START_PAGE_PATH } from './core/start-page.ts';
+import { createDemoCoreConfig, DEMO_START_PAGE } from '../../standins/core/demo-config.ts';
+import { startCoreStandin, type CoreStandin } from '../../standins/core/standin.ts';
+import { START_PAGE_PATH } from '../../standins/core/start-page.ts';
 import { DEFAULT_KEYS_DIR, loadDemoKeys, loadDemoSecrets } from './demo-keys.ts';
-import { serve } from './serve.ts';
+import { serve } from '../../standins/serve.ts';
 
 export type DemoPart = 'chat' | 'backend' | 'core' | 'authPlugin';
 export type DemoPorts = Record<DemoPart, number>;

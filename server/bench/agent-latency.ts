@@ -16,9 +16,9 @@ import { bindingCookieName } from '../src/results/binding.ts';
 import { digest, randomSecret } from '../src/crypto/secrets.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { rsaKeyPair } from '../test/support/keys.ts';
-import { openSse } from '../test/support/sse.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { openSse } from '../../testkit/sse.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
 /** With the default settle time each login takes a second: fewer of them. */

@@ -34,9 +34,9 @@ import { digest, randomSecret } from '../src/crypto/secrets.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
-import { ecKeyPair, rsaKeyPair, type TestKeyPair } from '../test/support/keys.ts';
-import { startRedisServer } from '../test/support/redis-server.ts';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { ecKeyPair, rsaKeyPair, type TestKeyPair } from '../../testkit/keys.ts';
+import { startRedisServer } from '../../testkit/redis-server.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 /** Results posted before each HTTP measurement, so that servers are measured warm, as bare verification is. */

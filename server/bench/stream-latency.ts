@@ -18,12 +18,12 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createClient } from 'redis';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { backendEnv, startBackendProcess } from '../test/support/backend-process.ts';
-import { SITE_ORIGIN } from '../test/support/backend.ts';
-import { rsaKeyPair } from '../test/support/keys.ts';
-import { rssKb } from '../test/support/process-probe.ts';
-import { startRedisServer } from '../test/support/redis-server.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { backendEnv, startBackendProcess } from '../../testkit/backend-process.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { rssKb } from '../../testkit/process-probe.ts';
+import { startRedisServer } from '../../testkit/redis-server.ts';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
 const RESULTS = Number(process.env.BENCH_RESULTS ?? 200);

@@ -6,8 +6,8 @@
  * inside the verifier rather than at the first base64 check.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { encryptPayload, signClaims, unsignedJws, validClaims } from '../test/support/tokens.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { encryptPayload, signClaims, unsignedJws, validClaims } from '../../testkit/tokens.ts';
 import { Random } from './random.ts';
 import { FUZZ_PERSON, type FuzzKeys } from './stand-ins.ts';
 

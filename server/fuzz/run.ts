@@ -4,7 +4,7 @@
  * sending cases until the count or the time is up (or the backend dies).
  */
 import { newTarget, sendHttp, sendRaw, type Outcome } from './send.ts';
-import { startBackendProcess } from './backend-process.ts';
+import { startWatchedBackend as startBackendProcess } from '../../testkit/backend-process.ts';
 import { LivePool } from './live-pool.ts';
 import { Random } from './random.ts';
 import { rawCase, type RawCase } from './raw-cases.ts';

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveApp, type RunningServer } from '../src/http/serve.ts';
 import { digest, randomSecret } from '../src/crypto/secrets.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
-import { SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
-import { openSse, type SseReader } from './support/sse.ts';
-import { stacksPerTest, type Stack } from './support/stack.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { startRedisServer, type RedisServer } from '../../testkit/redis-server.ts';
+import { openSse, type SseReader } from '../../testkit/sse.ts';
+import { stacksPerTest, type Stack } from '../../testkit/stack.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const AGENT_ORIGIN = 'https://agent.gemeente.example';
 const stacks = stacksPerTest();

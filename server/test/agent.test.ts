@@ -10,10 +10,10 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { Identity, WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
-import { ResidentBrowser } from './support/resident-browser.ts';
-import { mintTicket, newTicketSecret, ticketClaims, signTicket } from './support/tickets.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from '../../testkit/stack.ts';
+import { ResidentBrowser } from '../../testkit/resident-browser.ts';
+import { mintTicket, newTicketSecret, ticketClaims, signTicket } from '../../testkit/tickets.ts';
 
 const AGENT_ORIGIN = 'https://agent.gemeente.example';
 const stacks = stacksPerTest();

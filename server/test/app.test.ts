@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { chooseEncoding } from '../src/routes/widget.ts';
 import { widgetBundleStatus } from '../src/http/widget-bundles.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { seedSession, testBackend } from './support/backend.ts';
-import { encryptPayload, signClaims, tamperSegment, unsignedJws, validClaims } from './support/tokens.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { seedSession, testBackend } from '../../testkit/backend.ts';
+import { encryptPayload, signClaims, tamperSegment, unsignedJws, validClaims } from '../../testkit/tokens.ts';
 
 // RSA key generation is slow; one pair each for the whole file.
 const ours = rsaKeyPair();

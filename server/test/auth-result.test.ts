@@ -3,10 +3,10 @@ import { pathToFileURL } from 'node:url';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthResultError, verifyAuthResult } from '../src/results/auth-result.ts';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
-import { sharedDir } from './support/shared-dir.ts';
-import { encryptPayload, nowSeconds, signClaims, validClaims } from './support/tokens.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { ecKeyPair, rsaKeyPair } from '../../testkit/keys.ts';
+import { sharedDir } from '../../testkit/shared-dir.ts';
+import { encryptPayload, nowSeconds, signClaims, validClaims } from '../../testkit/tokens.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

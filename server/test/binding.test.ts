@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { launchedTo, ResidentBrowser, type LaunchableSession } from './support/resident-browser.ts';
-import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack } from './support/stack.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { launchedTo, ResidentBrowser, type LaunchableSession } from '../../testkit/resident-browser.ts';
+import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack } from '../../testkit/stack.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const AGENT_ORIGIN = 'https://agent.gemeente.example';
 const stacks = stacksPerTest();
@@ -267,7 +267,7 @@ describe('an attack on a login', () => {
     await attacker.launch(session);
     await expectForeignPage(await new ResidentBrowser(stack.url).navigate(`${stack.url}/return/${session.session_id}`));
     const sent = stack.core.requests.find((request) => request.path === '/start')!.body as { attr_url: string };
-    const { createResultToken } = await import('../../demo/src/auth-plugin/result-token.ts');
+    const { createResultToken } = await import('../../standins/auth-plugin/result-token.ts');
     const token = await createResultToken(
       { status: 'succes', attributes: { bsn: TEST_PERSON.bsn } },
       { signingKey: stacks.keys.plugin.privateKey, encryptionKey: stacks.keys.ours.publicKey },

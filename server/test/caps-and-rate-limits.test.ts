@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { createCallPool, PoolBusyError } from '../src/upstream/call-pool.ts';
 import { createCoreClient } from '../src/upstream/core-client.ts';
 import { serveApp } from '../src/http/serve.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { createSession, logInAtPlugin, stacksPerTest, type Stack } from './support/stack.ts';
-import { ResidentBrowser } from './support/resident-browser.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { createSession, logInAtPlugin, stacksPerTest, type Stack } from '../../testkit/stack.ts';
+import { ResidentBrowser } from '../../testkit/resident-browser.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;

@@ -7,8 +7,8 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { verifyTicket } from '../src/conversation/tickets.ts';
-import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { ecKeyPair, rsaKeyPair } from '../../testkit/keys.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

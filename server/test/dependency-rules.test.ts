@@ -1,6 +1,8 @@
 /**
  * The backend's plan, checked: which folder may import which, no import
- * cycle (type-only imports included), and one clock. Imports are read with
+ * cycle (type-only imports included), and one clock. And the repository's:
+ * only demo/ imports demo/; server/src and widget/src never import the test
+ * kit or the stand-ins. Imports are read with
  * TypeScript's own pre-processor, so `import type`, re-exports and dynamic
  * imports all count.
  */
@@ -90,5 +92,51 @@ describe('dependency rules of server/src', () => {
     // app.ts makes deps.now itself; the logger stamps its lines (no domain decision rests on it);
     // tickets.ts's `new Date()` is the default of an injected `now` parameter.
     expect(wrong.filter((file) => !['app.ts', 'observability/logger.ts', 'conversation/tickets.ts'].includes(file))).toEqual([]);
+  });
+});
+
+/** Repository root: where demo/, standins/, testkit/, server/ and widget/ sit. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SKIPPED = new Set(['node_modules', 'dist', '.git', '.keys']);
+
+/** Every relative import of every .ts/.js/.mjs file below the root, as root-relative paths. */
+function repositoryImports(): { from: string; to: string }[] {
+  const found: { from: string; to: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIPPED.has(entry.name)) walk(path);
+      } else if (/\.(ts|js|mjs)$/.test(entry.name)) {
+        const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, path), 'utf8'), true, true);
+        for (const { fileName } of importedFiles) {
+          if (!fileName.startsWith('.')) continue;
+          found.push({ from: path, to: relative(ROOT, resolve(ROOT, dirname(path), fileName)).split('\\').join('/') });
+        }
+      }
+    }
+  };
+  walk('');
+  return found;
+}
+
+describe('dependency rules of the repository', () => {
+  const imports = repositoryImports();
+  const into = (folder: string) => imports.filter(({ to }) => to.startsWith(`${folder}/`));
+
+  it('reads the test kit, the stand-ins and the demo', () => {
+    for (const folder of ['testkit', 'standins', 'demo', 'server', 'widget']) {
+      expect(imports.some(({ from }) => from.startsWith(`${folder}/`)), folder).toBe(true);
+    }
+  });
+
+  it('no file outside demo/ imports demo/ (demo/e2e, inside demo/, may)', () => {
+    const wrong = into('demo').filter(({ from }) => !from.startsWith('demo/'));
+    expect(wrong.map(({ from, to }) => `${from} → ${to}`)).toEqual([]);
+  });
+
+  it('server/src and widget/src never import testkit/ or standins/', () => {
+    const wrong = [...into('testkit'), ...into('standins')].filter(({ from }) => from.startsWith('server/src/') || from.startsWith('widget/src/'));
+    expect(wrong.map(({ from, to }) => `${from} → ${to}`)).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { MemorySessionStore } from '../src/store/memory-store.ts';
 import type { SessionChange } from '../src/store/session-store.ts';
-import { createSession, logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
-import { ResidentBrowser } from './support/resident-browser.ts';
-import { encryptPayload, signClaims, validClaims } from './support/tokens.ts';
+import { createSession, logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from '../../testkit/stack.ts';
+import { ResidentBrowser } from '../../testkit/resident-browser.ts';
+import { encryptPayload, signClaims, validClaims } from '../../testkit/tokens.ts';
 
 /** Counts live subscriptions, to prove every way a stream ends cleans up. */
 class CountingStore extends MemorySessionStore {

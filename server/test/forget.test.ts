@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { Identity, SESSION_REFERENCE_PARAM, WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
@@ -18,11 +18,11 @@ import type { SessionStore } from '../src/store/session-store.ts';
 import { MemoryWebhookOutbox } from '../src/webhook/memory-outbox.ts';
 import type { WebhookOutbox } from '../src/webhook/outbox.ts';
 import { WebhookSender } from '../src/webhook/webhook-sender.ts';
-import { recordingLogger, SITE_ORIGIN } from './support/backend.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
-import { ResidentBrowser } from './support/resident-browser.ts';
-import { PLUGIN_CREDENTIALS, TEST_PERSON, stacksPerTest, type Stack } from './support/stack.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { recordingLogger, SITE_ORIGIN } from '../../testkit/backend.ts';
+import { startRedisServer, type RedisServer } from '../../testkit/redis-server.ts';
+import { ResidentBrowser } from '../../testkit/resident-browser.ts';
+import { PLUGIN_CREDENTIALS, TEST_PERSON, stacksPerTest, type Stack } from '../../testkit/stack.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const WHSEC = `whsec_${randomBytes(32).toString('base64')}`;
 /** Closed after the stack (hooks after a test run last-registered first). */

@@ -1,4 +1,4 @@
 import { MemorySessionStore } from '../src/store/memory-store.ts';
-import { describeSessionStore } from './support/session-store-contract.ts';
+import { describeSessionStore } from '../../testkit/session-store-contract.ts';
 
 describeSessionStore('MemorySessionStore', () => new MemorySessionStore());

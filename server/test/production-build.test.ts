@@ -13,8 +13,8 @@ import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backendEnv } from './support/backend-process.ts';
-import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
+import { backendEnv } from '../../testkit/backend-process.ts';
+import { rsaKeyPair, type TestKeyPair } from '../../testkit/keys.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = join(ROOT, 'dist/server/main.js');

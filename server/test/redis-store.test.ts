@@ -16,9 +16,9 @@ import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/store/r
 import type { IdentityRecord, SessionChange, SessionRecord } from '../src/store/session-store.ts';
 import { StoreDataError, StoreUnavailableError } from '../src/store/store-errors.ts';
 import { RedisWebhookOutbox } from '../src/store/redis/outbox.ts';
-import { startRedisServer, type RedisServer } from './support/redis-server.ts';
-import { describeSessionStore } from './support/session-store-contract.ts';
-import { describeWebhookOutbox } from './support/webhook-outbox-contract.ts';
+import { startRedisServer, type RedisServer } from '../../testkit/redis-server.ts';
+import { describeSessionStore } from '../../testkit/session-store-contract.ts';
+import { describeWebhookOutbox } from '../../testkit/webhook-outbox-contract.ts';
 
 let server: RedisServer;
 /** A plain client to look at what the stores left in Redis. */

@@ -7,11 +7,11 @@
  */
 import { compactDecrypt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { digest, randomSecret } from '../src/crypto/secrets.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { encryptPayload, respellSegment } from './support/tokens.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { encryptPayload, respellSegment } from '../../testkit/tokens.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

@@ -7,8 +7,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveApp, SLOW_CLIENT_LIMITS, type RunningServer } from '../src/http/serve.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { rsaKeyPair, type TestKeyPair } from '../../testkit/keys.ts';
 
 let ours: TestKeyPair;
 let plugin: TestKeyPair;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
-import { rsaKeyPair } from './support/keys.ts';
-import { seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
+import { seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

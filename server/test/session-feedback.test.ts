@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { createFeedbackSender } from '../src/upstream/feedback-sender.ts';
 import { serveApp } from '../src/http/serve.ts';
-import { recordingLogger, SITE_ORIGIN } from './support/backend.ts';
-import { createSession, logInAtPlugin, stacksPerTest, type Stack, type StackOptions } from './support/stack.ts';
-import { ResidentBrowser } from './support/resident-browser.ts';
+import { recordingLogger, SITE_ORIGIN } from '../../testkit/backend.ts';
+import { createSession, logInAtPlugin, stacksPerTest, type Stack, type StackOptions } from '../../testkit/stack.ts';
+import { ResidentBrowser } from '../../testkit/resident-browser.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { serveApp } from '../src/http/serve.ts';
 import { LOGIN_WINDOW_MS } from '../src/routes/session-start-checks.ts';
 import { MAX_TICKET_LIFETIME_SECONDS } from '../src/conversation/tickets.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { createSession, stacksPerTest, type Stack } from './support/stack.ts';
-import { mintTicket, newTicketSecret } from './support/tickets.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { createSession, stacksPerTest, type Stack } from '../../testkit/stack.ts';
+import { mintTicket, newTicketSecret } from '../../testkit/tickets.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;

@@ -2,8 +2,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { serveApp } from '../src/http/serve.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { createSession, stackKeys, startStack, START_KID, type Stack } from './support/stack.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { createSession, stackKeys, startStack, START_KID, type Stack } from '../../testkit/stack.ts';
 
 let keys: ReturnType<typeof stackKeys>;
 let stack: Stack | undefined;

@@ -10,10 +10,10 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { backendEnv, startBackendProcess } from './support/backend-process.ts';
-import { rsaKeyPair, type TestKeyPair } from './support/keys.ts';
-import { openSse } from './support/sse.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { backendEnv, startBackendProcess } from '../../testkit/backend-process.ts';
+import { rsaKeyPair, type TestKeyPair } from '../../testkit/keys.ts';
+import { openSse } from '../../testkit/sse.ts';
 
 let ours: TestKeyPair;
 let plugin: TestKeyPair;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createResultToken } from '../../demo/src/auth-plugin/result-token.ts';
+import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
 import { SESSION_REFERENCE_PARAM } from '../src/protocol.ts';
-import { SITE_ORIGIN } from './support/backend.ts';
-import { CHAT_URL, logInAtPlugin, PLUGIN_CREDENTIALS, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from './support/stack.ts';
+import { SITE_ORIGIN } from '../../testkit/backend.ts';
+import { CHAT_URL, logInAtPlugin, PLUGIN_CREDENTIALS, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from '../../testkit/stack.ts';
 
 const stacks = stacksPerTest();
 let stack: Stack;

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TicketError, verifyTicket, type TicketKind } from '../src/conversation/tickets.ts';
-import { ecKeyPair, rsaKeyPair } from './support/keys.ts';
-import { mintTicket, newTicketSecret, signTicket, ticketClaims } from './support/tickets.ts';
-import { signClaims, tamperSegment, unsignedJws } from './support/tokens.ts';
+import { ecKeyPair, rsaKeyPair } from '../../testkit/keys.ts';
+import { mintTicket, newTicketSecret, signTicket, ticketClaims } from '../../testkit/tickets.ts';
+import { signClaims, tamperSegment, unsignedJws } from '../../testkit/tokens.ts';
 
 const secretText = newTicketSecret();
 const secret = new TextEncoder().encode(secretText);

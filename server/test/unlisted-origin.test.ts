@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unlistedOriginLog } from '../src/http/allowed-origin.ts';
-import { recordingLogger, seedSession, SITE_ORIGIN, testBackend } from './support/backend.ts';
-import { rsaKeyPair } from './support/keys.ts';
+import { recordingLogger, seedSession, SITE_ORIGIN, testBackend } from '../../testkit/backend.ts';
+import { rsaKeyPair } from '../../testkit/keys.ts';
 
 const ours = rsaKeyPair();
 const plugin = rsaKeyPair();

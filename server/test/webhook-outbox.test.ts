@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryWebhookOutbox } from '../src/webhook/memory-outbox.ts';
-import { describeWebhookOutbox } from './support/webhook-outbox-contract.ts';
+import { describeWebhookOutbox } from '../../testkit/webhook-outbox-contract.ts';
 
 describeWebhookOutbox('MemoryWebhookOutbox', () => new MemoryWebhookOutbox());
 

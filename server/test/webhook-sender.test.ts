@@ -6,7 +6,7 @@ import { serveApp, type RunningServer } from '../src/http/serve.ts';
 import { MemoryWebhookOutbox } from '../src/webhook/memory-outbox.ts';
 import type { PendingWebhook } from '../src/webhook/outbox.ts';
 import { WebhookSender, type WebhookSenderOptions } from '../src/webhook/webhook-sender.ts';
-import { recordingLogger } from './support/backend.ts';
+import { recordingLogger } from '../../testkit/backend.ts';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 

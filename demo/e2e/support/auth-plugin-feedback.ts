@@ -1,6 +1,6 @@
 /** Waiting for the session feedback the test auth plugin records (docs/protocol.md section 5). */
-import type { SessionFeedbackType } from '../../src/auth-plugin/app.ts';
-import type { AuthPluginStandin } from '../../src/auth-plugin/standin.ts';
+import type { SessionFeedbackType } from '../../../standins/auth-plugin/app.ts';
+import type { AuthPluginStandin } from '../../../standins/auth-plugin/standin.ts';
 
 /**
  * Resolves once the plugin has received `count` calls of `type`. The backend

@@ -5,7 +5,7 @@
  * looks into the widget's open shadow root by itself.
  */
 import type { Locator, Page } from 'playwright-core';
-import { DEMO_TEST_PERSON } from '../../src/auth-plugin/demo-test-person.ts';
+import { DEMO_TEST_PERSON } from '../../../standins/auth-plugin/demo-test-person.ts';
 
 export const TEST_PERSON_NAME = DEMO_TEST_PERSON.fullname!;
 

@@ -10,6 +10,7 @@ import '../../src/define-agent.js';
 import type { AgentErrorCode, FeedState, IdContactAgent } from '../../src/id-contact-agent.js';
 import type { Identity } from '../../src/shared/wire.js';
 import type { AgentBehaviour, AgentLog, IdentityInput } from './agent-feed-fixture.js';
+import { poll } from './poll.js';
 
 export type { IdentityInput } from './agent-feed-fixture.js';
 
@@ -81,19 +82,8 @@ export function cleanUpAgent(): void {
   cleanups.splice(0).forEach((f) => f());
 }
 
-export async function until<T>(
-  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls `check` until it gives a value (poll.ts). */
+export const until = poll;
 
 export async function untilState(el: IdContactAgent, state: FeedState, timeoutMs = 8000): Promise<void> {
   await until(() => el.state === state, `state ${state} (now ${el.state})`, timeoutMs);

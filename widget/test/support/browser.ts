@@ -7,8 +7,9 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
 import '../../src/define.js';
 import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
-import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.js';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../standins/auth-plugin/app.js';
 import { REFERENCE_PARAM } from '../../src/shared/wire.js';
+import { poll } from './poll.js';
 import type { ChatRequest, ChatStart, StackInfo } from './stack.js';
 
 let info: Promise<StackInfo> | undefined;
@@ -87,15 +88,8 @@ export async function cleanUp(): Promise<void> {
   await executeServerCommand('idc-close-popups');
 }
 
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls `check` until it gives a value (poll.ts). */
+export const waitFor: <T>(check: () => T | undefined | false, what: string, timeoutMs?: number) => Promise<T> = poll;
 
 export async function waitForState(el: IdContactAuth, state: StateName, timeoutMs = 8000): Promise<void> {
   await waitFor(() => el.state === state, `state ${state} (now ${el.state})`, timeoutMs);

@@ -1,19 +1,19 @@
 /**
  * Node side of the widget's flow tests: the real backend (twice: one with a
  * two-second session lifetime for expiry), the stand-in core and the test auth
- * plugin, on loopback ports, with keys made here. The browser page (another
- * origin, like a municipality's site) talks to them over real HTTP.
+ * plugin, on loopback ports, with keys from testkit/keys.ts and the stand-ins
+ * from testkit/stand-ins.ts. The browser page (another origin, like a
+ * municipality's site) talks to them over real HTTP.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { createApp } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
 import { CoreError, createCoreClient, type CoreClient } from '../../../server/src/upstream/core-client.ts';
 import { serveApp } from '../../../server/src/http/serve.ts';
-import { createResultToken } from '../../../demo/src/auth-plugin/result-token.ts';
-import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../demo/src/auth-plugin/app.ts';
-import { startAuthPluginStandin } from '../../../demo/src/auth-plugin/standin.ts';
-import { startCoreStandin } from '../../../demo/src/core/standin.ts';
-import type { CoreConfig } from '../../../demo/src/core/config.ts';
+import { createResultToken } from '../../../standins/auth-plugin/result-token.ts';
+import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../standins/auth-plugin/app.ts';
+import { startAuthPluginStandin } from '../../../standins/auth-plugin/standin.ts';
+import { rsaKeyPair as rsa } from '../../../testkit/keys.ts';
+import { startStandIns } from '../../../testkit/stand-ins.ts';
 
 export const TEST_PERSON = {
   bsn: '999993653',
@@ -27,16 +27,6 @@ export const TEST_PERSON = {
 
 /** A method name that would run script if anything rendered it as HTML. */
 export const HOSTILE_NAME = '<img src=x onerror="window.__idcPwned=1"><b>Bold</b>';
-
-function rsa() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKey,
-    publicKey,
-    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
 
 export interface StackInfo {
   /** Backend with the usual session lifetime. */
@@ -104,7 +94,6 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   const ours = rsa();
   const pluginKeys = rsa();
   const pluginOptions = { signingKey: pluginKeys.privateKey, encryptionKey: ours.publicKey, testPerson: TEST_PERSON };
-  const plugin = await startAuthPluginStandin(pluginOptions);
   // Short hangs, so a hanging session_url never outlives the test run by much.
   const sessionPlugin = await startAuthPluginStandin({ ...pluginOptions, withSession: true, hangMs: 10_000 });
 
@@ -113,25 +102,30 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   const listen = (name: string) => serveApp({ fetch: (request, env) => apps[name]!.fetch(request, env) });
   const [backend, shortBackend, resultBackend] = await Promise.all([listen('backend'), listen('short'), listen('result')]);
 
-  const method = (tag: string, name: string, start = plugin.url) => ({ tag, name, image_path: `/static/${tag}.svg`, start });
   const chat = (tag: string, start: string) => ({ tag, name: 'Chat', image_path: '/static/chat.svg', start, credentials: PLUGIN_AUTH });
-  const coreConfig: CoreConfig = {
-    purposes: [
-      { tag: 'report_move', attributes: ['bsn', 'fullname', 'email', 'shoe_size', 'remark'], allowed_auth: ['irma', 'digid'], allowed_comm: [] },
-      // What the core starts when a user picks chat (core-initiated sessions).
-      { tag: CHAT_PURPOSE, attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['irma', 'irma_session'], allowed_comm: ['chat', 'chat_result'] },
-      { tag: 'no_methods', attributes: ['email'], allowed_auth: [], allowed_comm: [] },
-      { tag: 'hostile_names', attributes: ['email'], allowed_auth: ['hostile'], allowed_comm: [] },
-    ],
-    auth_methods: [
-      method('irma', 'Yivi'),
-      method('digid', 'DigiD'),
-      method('hostile', HOSTILE_NAME),
-      method('irma_session', 'Yivi (with a login session)', sessionPlugin.url),
-    ],
-    comm_methods: [chat('chat', backend.url), chat('chat_result', resultBackend.url)],
-  };
-  const core = await startCoreStandin({ config: coreConfig });
+  const { core, plugin, close: closeStandIns } = await startStandIns({
+    keys: { ours, plugin: pluginKeys },
+    testPerson: TEST_PERSON,
+    coreConfig: (pluginUrl) => {
+      const method = (tag: string, name: string, start = pluginUrl) => ({ tag, name, image_path: `/static/${tag}.svg`, start });
+      return {
+        purposes: [
+          { tag: 'report_move', attributes: ['bsn', 'fullname', 'email', 'shoe_size', 'remark'], allowed_auth: ['irma', 'digid'], allowed_comm: [] },
+          // What the core starts when a user picks chat (core-initiated sessions).
+          { tag: CHAT_PURPOSE, attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['irma', 'irma_session'], allowed_comm: ['chat', 'chat_result'] },
+          { tag: 'no_methods', attributes: ['email'], allowed_auth: [], allowed_comm: [] },
+          { tag: 'hostile_names', attributes: ['email'], allowed_auth: ['hostile'], allowed_comm: [] },
+        ],
+        auth_methods: [
+          method('irma', 'Yivi'),
+          method('digid', 'DigiD'),
+          method('hostile', HOSTILE_NAME),
+          method('irma_session', 'Yivi (with a login session)', sessionPlugin.url),
+        ],
+        comm_methods: [chat('chat', backend.url), chat('chat_result', resultBackend.url)],
+      };
+    },
+  });
 
   let mode: CoreMode = 'up';
   const whenUp = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -237,7 +231,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     sessionFeedback: () => sessionPlugin.sessionFeedback,
     setSessionFeedbackBehaviour: (behaviour) => sessionPlugin.setSessionFeedbackBehaviour(behaviour),
     async close() {
-      await Promise.all([backend, shortBackend, resultBackend, core, plugin, sessionPlugin].map((s) => s.close()));
+      await Promise.all([...[backend, shortBackend, resultBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
     },
   };
 }

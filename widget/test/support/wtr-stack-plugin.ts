@@ -34,7 +34,7 @@
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { Frame, Page } from 'puppeteer-core';
-import type { SessionFeedbackBehaviour } from '../../../demo/src/auth-plugin/app.ts';
+import type { SessionFeedbackBehaviour } from '../../../standins/auth-plugin/app.ts';
 import { startAgentFeedFixture, type AgentBehaviour, type AgentFeedFixture, type IdentityInput } from './agent-feed-fixture.ts';
 import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
 

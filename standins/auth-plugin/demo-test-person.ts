@@ -1,5 +1,5 @@
 /** The fictional resident the demo's test auth plugin logs in as. Test data only. */
-import type { Attributes } from '../../../server/src/protocol.ts';
+import type { Attributes } from '../../server/src/protocol.ts';
 
 export const DEMO_TEST_PERSON: Attributes = {
   // 999993653 is a BSN from the official Dutch test range (passes the 11-test).

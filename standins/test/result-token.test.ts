@@ -2,7 +2,7 @@ import { generateKeyPairSync, createPrivateKey, createPublicKey } from 'node:cry
 import { readFileSync } from 'node:fs';
 import { compactDecrypt, compactVerify, decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createResultToken } from '../src/auth-plugin/result-token.ts';
+import { createResultToken } from '../auth-plugin/result-token.ts';
 
 const testdata = '/work/shared/testdata';
 

@@ -4,7 +4,7 @@
  * `{"request": {...}, "iat", "exp"}`.
  */
 import { errors, jwtVerify } from 'jose';
-import { CoreSignedStartClaims, type CoreStartRequest } from '../../../server/src/protocol.ts';
+import { CoreSignedStartClaims, type CoreStartRequest } from '../../server/src/protocol.ts';
 import { badRequest, CoreError } from './core-error.ts';
 import type { RequestVerificationKey } from './config.ts';
 

@@ -3,8 +3,8 @@
  * now, and a Redis store will run the same tests before it is trusted.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digest, randomSecret } from '../../src/crypto/secrets.ts';
-import type { IdentityRecord, SessionChange, SessionRecord, SessionStore } from '../../src/store/session-store.ts';
+import { digest, randomSecret } from '../server/src/crypto/secrets.ts';
+import type { IdentityRecord, SessionChange, SessionRecord, SessionStore } from '../server/src/store/session-store.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

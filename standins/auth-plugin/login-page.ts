@@ -2,7 +2,7 @@
  * The test auth plugin's login page: a plain, accessible HTML page that makes
  * unmistakably clear no real authentication takes place.
  */
-import type { Attributes } from '../../../server/src/protocol.ts';
+import type { Attributes } from '../../server/src/protocol.ts';
 import { escapeHtml } from '../escape-html.ts';
 
 export interface LoginPageContent {

@@ -5,7 +5,7 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { Hono } from 'hono';
-import { AuthPluginStartRequest, type Attributes, type AuthStatus } from '../../../server/src/protocol.ts';
+import { AuthPluginStartRequest, type Attributes, type AuthStatus } from '../../server/src/protocol.ts';
 import { createResultToken } from './result-token.ts';
 import { renderLoginPage, renderUnknownLoginPage } from './login-page.ts';
 import { appendResultToContinuation, postResultToAttrUrl, RESULT_DELIVERY_TIMEOUT_MS, type ResultDeliveryOutcome } from './deliver-result.ts';

@@ -2,9 +2,9 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { compactDecrypt, compactVerify } from 'jose';
 import { Hono } from 'hono';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAuthPluginStandin, type AuthPluginStandin } from '../src/auth-plugin/standin.ts';
-import type { AuthPluginOptions } from '../src/auth-plugin/app.ts';
-import { serve, type RunningServer } from '../src/serve.ts';
+import { startAuthPluginStandin, type AuthPluginStandin } from '../auth-plugin/standin.ts';
+import type { AuthPluginOptions } from '../auth-plugin/app.ts';
+import { serve, type RunningServer } from '../serve.ts';
 
 const testPerson = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne.devries@example.nl' };
 

@@ -9,7 +9,7 @@
  */
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
-import { EPHEMERAL_PORTS, startDemo } from '../../demo/src/start-demo.ts';
+import { EPHEMERAL_PORTS, startDemo } from '../src/start-demo.ts';
 
 const COUNT = Number(process.env.BENCH_ELEMENT_COUNT ?? 20);
 

@@ -1,11 +1,9 @@
 /**
- * The backend under fuzz as its own process, as it runs in production:
- * `tsx server/src/main.ts` configured by environment variables only, with
- * keys in files in a temp dir. Run as `node --import tsx` so the child's pid
- * is the backend itself (the tsx CLI would add a process in between) and its
- * RSS can be read from /proc. Its log (routes and statuses, never ids) is
- * read line by line to count what the backend itself reports: 5xx answers
- * that never reached a client, and error lines.
+ * The backend as its own process, as production runs it: `server/src/main.ts`
+ * configured by environment variables only. For tests of what only a process
+ * shows: signals, start-up messages, several instances on one Redis, a kill
+ * (startBackendProcess); and, for the fuzz, the same in production mode with
+ * keys in files and its log counted (startWatchedBackend).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,12 +11,83 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort, rssKb } from '../test/support/process-probe.ts';
+import { SITE_ORIGIN } from './backend.ts';
+import type { TestKeyPair } from './keys.ts';
+import { freePort, rssKb } from './process-probe.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../server/src/main.ts', import.meta.url));
+
+export interface BackendProcess {
+  child: ChildProcess;
+  /** Its base URL once it listens; rejects if it exits first. */
+  url: Promise<string>;
+  exited: Promise<{ code: number | null; at: number }>;
+  stdout(): string;
+  stderr(): string;
+}
+
+let stubWidgetDir: string | undefined;
+/** A folder with the four widget bundles (stubs): /readyz of a test backend does not wait for `npm run build:widget`. */
+export function widgetStubDir(): string {
+  if (stubWidgetDir) return stubWidgetDir;
+  const dir = mkdtempSync(join(tmpdir(), 'idc-widget-stub-'));
+  for (const file of ['id-contact-auth.js', 'id-contact-auth.iife.js', 'id-contact-agent.js', 'id-contact-agent.iife.js']) {
+    writeFileSync(join(dir, file), '/* stub bundle */');
+  }
+  return (stubWidgetDir = dir);
+}
+
+/** What every test backend needs, with `extra` on top (a variable set to '' is left out). */
+export function backendEnv(keys: { ours: TestKeyPair; plugin: TestKeyPair }, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NO_COLOR: '1',
+    PORT: '0',
+    IDC_PUBLIC_URL: 'http://127.0.0.1:1',
+    IDC_CORE_URL: 'http://127.0.0.1:9',
+    IDC_DECRYPTION_KEY: keys.ours.privatePem,
+    IDC_SIGNATURE_KEYS: keys.plugin.publicPem,
+    IDC_ALLOWED_ORIGINS: SITE_ORIGIN,
+    IDC_CHAT_URL: `${SITE_ORIGIN}/chat`,
+    IDC_PLUGIN_AUTH: 'off',
+    IDC_WIDGET_DIR: widgetStubDir(),
+    ...extra,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
+  return env;
+}
+
+export function startBackendProcess(env: Record<string, string>): BackendProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout += `${line}\n`;
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`backend exited: ${stderr}`)));
+  });
+  // A test that expects the exit never awaits the URL: its rejection is not an error.
+  url.catch(() => {});
+  return { child, url, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/**
+ * For the fuzz (server/fuzz): the backend under fuzz as its own process, as it runs in production:
+ * `tsx server/src/main.ts` configured by environment variables only, with
+ * keys in files in a temp dir. Run as `node --import tsx` so the child's pid
+ * is the backend itself (the tsx CLI would add a process in between) and its
+ * RSS can be read from /proc. Its log (routes and statuses, never ids) is
+ * read line by line to count what the backend itself reports: 5xx answers
+ * that never reached a client, and error lines.
+ */
 const TSX = import.meta.resolve('tsx');
 
-export interface BackendEnv {
+export interface WatchedBackendEnv {
   decryptionKeyPem: string;
   signatureKeysPem: string;
   coreUrl: string;
@@ -37,7 +106,7 @@ export interface BackendLog {
   tail: string[];
 }
 
-export interface BackendProcess {
+export interface WatchedBackend {
   url: string;
   pid: number;
   log: BackendLog;
@@ -47,8 +116,6 @@ export interface BackendProcess {
   exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   stop(): Promise<void>;
 }
-
-
 
 function watchLog(child: ChildProcess, log: BackendLog): void {
   const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -77,7 +144,7 @@ function watchLog(child: ChildProcess, log: BackendLog): void {
   read(child.stderr!, true);
 }
 
-export async function startBackendProcess(env: BackendEnv): Promise<BackendProcess> {
+export async function startWatchedBackend(env: WatchedBackendEnv): Promise<WatchedBackend> {
   const dir = mkdtempSync(join(tmpdir(), 'idc-fuzz-'));
   writeFileSync(join(dir, 'decryption-key.pem'), env.decryptionKeyPem, { mode: 0o600 });
   writeFileSync(join(dir, 'signature-keys.pem'), env.signatureKeysPem);

@@ -1,19 +1,22 @@
 /**
  * The whole chain on real loopback ports: the backend (real server), the
- * stand-in core and the stand-in test auth plugin, with keys made here.
+ * stand-in core and the stand-in test auth plugin, with keys made here. The
+ * one place the stand-ins are assembled for tests: server tests use
+ * startStack; the widget tests' Node side and the fuzz use startStandIns
+ * (stand-ins.ts, free of vitest) and the keys.
  */
-import { createApp } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
-import type { Deps } from '../../src/context.ts';
-import { serveApp } from '../../src/http/serve.ts';
-import { MemorySessionStore } from '../../src/store/memory-store.ts';
-import { startCoreStandin, type CoreStandinOptions } from '../../../demo/src/core/standin.ts';
-import { startAuthPluginStandin, type AuthPluginStandinOptions } from '../../../demo/src/auth-plugin/standin.ts';
-import type { CoreConfig } from '../../../demo/src/core/config.ts';
+import { createApp } from '../server/src/app.ts';
+import { loadConfig, type Config } from '../server/src/config.ts';
+import type { Deps } from '../server/src/context.ts';
+import { serveApp } from '../server/src/http/serve.ts';
+import { MemorySessionStore } from '../server/src/store/memory-store.ts';
+import type { CoreStandinOptions } from '../standins/core/standin.ts';
+import type { AuthPluginStandinOptions } from '../standins/auth-plugin/standin.ts';
 import { afterEach, beforeAll } from 'vitest';
 import { recordingLogger, SITE_ORIGIN } from './backend.ts';
 import { openSse, type SseReader } from './sse.ts';
 import { ecKeyPair, rsaKeyPair, type TestKeyPair } from './keys.ts';
+import { startStandIns } from './stand-ins.ts';
 
 export const TEST_PERSON = { bsn: '999993653', fullname: 'Sanne de Vries', email: 'sanne@example.nl' };
 export const START_KID = 'id-contact-widget';
@@ -38,25 +41,24 @@ export async function startStack(options: StackOptions = {}) {
   let app: ReturnType<typeof createApp> | undefined;
   // Listening first: the core needs our URL for the chat comm method, and our config needs it too.
   const backend = await serveApp({ fetch: (request, env) => app!.fetch(request, env) });
-  const plugin = await startAuthPluginStandin({
-    signingKey: keys.plugin.privateKey,
-    encryptionKey: keys.ours.publicKey,
+  const { core, plugin, close: closeStandIns } = await startStandIns({
+    keys,
     testPerson: TEST_PERSON,
-    ...options.plugin,
+    plugin: options.plugin,
+    core: options.core,
+    coreConfig: (pluginUrl) => ({
+      purposes: [
+        { tag: 'report_move', attributes: ['bsn', 'fullname'], allowed_auth: ['*'], allowed_comm: ['*'] },
+        { tag: 'personal_question', attributes: ['email'], allowed_auth: ['irma'], allowed_comm: ['*'] },
+      ],
+      auth_methods: [
+        { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: pluginUrl },
+        { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: pluginUrl },
+      ],
+      comm_methods: [{ tag: 'chat', name: 'Chat', image_path: '/static/chat.svg', start: backend.url, credentials: PLUGIN_CREDENTIALS }],
+      authonly_request_keys: { [START_KID]: { type: 'EC', key: keys.start.publicPem } },
+    }),
   });
-  const coreConfig: CoreConfig = {
-    purposes: [
-      { tag: 'report_move', attributes: ['bsn', 'fullname'], allowed_auth: ['*'], allowed_comm: ['*'] },
-      { tag: 'personal_question', attributes: ['email'], allowed_auth: ['irma'], allowed_comm: ['*'] },
-    ],
-    auth_methods: [
-      { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: plugin.url },
-      { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg', start: plugin.url },
-    ],
-    comm_methods: [{ tag: 'chat', name: 'Chat', image_path: '/static/chat.svg', start: backend.url, credentials: PLUGIN_CREDENTIALS }],
-    authonly_request_keys: { [START_KID]: { type: 'EC', key: keys.start.publicPem } },
-  };
-  const core = await startCoreStandin({ config: coreConfig, ...options.core });
 
   const config: Config = loadConfig({
     IDC_PUBLIC_URL: backend.url,
@@ -87,7 +89,7 @@ export async function startStack(options: StackOptions = {}) {
     /** The backend's Node server, for tests that need its sockets. */
     server: backend.server,
     async close() {
-      await Promise.all([backend.close(), core.close(), plugin.close()]);
+      await Promise.all([backend.close(), closeStandIns()]);
       await store.close();
     },
   };

@@ -2,12 +2,12 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { compactDecrypt, SignJWT } from 'jose';
 import { Hono } from 'hono';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCoreStandin, type CoreStandin, type CoreStandinOptions } from '../src/core/standin.ts';
-import { createDemoCoreConfig } from '../src/core/demo-config.ts';
-import type { CoreConfig } from '../src/core/config.ts';
-import { createCoreApp } from '../src/core/app.ts';
-import { startAuthPluginStandin } from '../src/auth-plugin/standin.ts';
-import { serve, type RunningServer } from '../src/serve.ts';
+import { startCoreStandin, type CoreStandin, type CoreStandinOptions } from '../core/standin.ts';
+import { createDemoCoreConfig } from '../core/demo-config.ts';
+import type { CoreConfig } from '../core/config.ts';
+import { createCoreApp } from '../core/app.ts';
+import { startAuthPluginStandin } from '../auth-plugin/standin.ts';
+import { serve, type RunningServer } from '../serve.ts';
 
 type KeyPair = { privateKey: KeyObject; publicKey: KeyObject };
 let starterRsa: KeyPair;

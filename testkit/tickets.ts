@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { TICKET_SUBJECT, type TicketKind } from '../../src/conversation/tickets.ts';
+import { TICKET_SUBJECT, type TicketKind } from '../server/src/conversation/tickets.ts';
 
 /** A secret as IDC_TICKET_SECRET takes it: a string whose UTF-8 bytes are the HMAC key. */
 export function newTicketSecret(): string {

@@ -3,7 +3,7 @@
  * it now, and a Redis outbox will run the same tests before it is trusted.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PendingWebhook, WebhookOutbox } from '../../src/webhook/outbox.ts';
+import type { PendingWebhook, WebhookOutbox } from '../server/src/webhook/outbox.ts';
 
 export function describeWebhookOutbox(name: string, makeOutbox: () => WebhookOutbox) {
   describe(`${name} (WebhookOutbox contract)`, () => {

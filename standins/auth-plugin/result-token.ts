@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { CompactEncrypt, CompactSign } from 'jose';
-import { RESULT_SUBJECT, type Attributes, type AuthStatus } from '../../../server/src/protocol.ts';
+import { RESULT_SUBJECT, type Attributes, type AuthStatus } from '../../server/src/protocol.ts';
 
 /** Result lifetime the reference uses: five minutes. */
 export const RESULT_LIFETIME_SECONDS = 300;

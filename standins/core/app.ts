@@ -17,7 +17,7 @@ import {
   type AuthPluginStartRequest,
   type CoreSessionOptions,
   type StartCommunicationRequest,
-} from '../../../server/src/protocol.ts';
+} from '../../server/src/protocol.ts';
 import { callPlugin, PLUGIN_TIMEOUT_MS } from './call-plugin.ts';
 import { resolveCoreConfig, type AuthMethodConfig, type CommMethodConfig, type CoreConfig, type ResolvedCoreConfig, type ResolvedPurpose } from './config.ts';
 import { badRequest, CoreError, pluginFailure } from './core-error.ts';

@@ -6,12 +6,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAuthPluginStandin, type AuthPluginStandin } from '../src/auth-plugin/standin.ts';
-import type { CoreConfig } from '../src/core/config.ts';
-import { createDemoCoreConfig, DEMO_START_PAGE } from '../src/core/demo-config.ts';
-import { startCoreStandin, type CoreStandin, type CoreStandinOptions } from '../src/core/standin.ts';
-import { START_PAGE_PATH } from '../src/core/start-page.ts';
-import { serve } from '../src/serve.ts';
+import { startAuthPluginStandin, type AuthPluginStandin } from '../auth-plugin/standin.ts';
+import type { CoreConfig } from '../core/config.ts';
+import { createDemoCoreConfig, DEMO_START_PAGE } from '../core/demo-config.ts';
+import { startCoreStandin, type CoreStandin, type CoreStandinOptions } from '../core/standin.ts';
+import { START_PAGE_PATH } from '../core/start-page.ts';
+import { serve } from '../serve.ts';
 
 const toClose: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

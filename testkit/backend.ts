@@ -2,12 +2,12 @@
  * A backend for tests: real config (keys generated here, PEM through the same
  * loadConfig as production), a real store, and helpers to open sessions.
  */
-import { loadConfig, type Config } from '../../src/config.ts';
-import { createApp } from '../../src/app.ts';
-import type { Deps } from '../../src/context.ts';
-import type { Logger } from '../../src/observability/logger.ts';
-import { digest, randomSecret } from '../../src/crypto/secrets.ts';
-import { MemorySessionStore } from '../../src/store/memory-store.ts';
+import { loadConfig, type Config } from '../server/src/config.ts';
+import { createApp } from '../server/src/app.ts';
+import type { Deps } from '../server/src/context.ts';
+import type { Logger } from '../server/src/observability/logger.ts';
+import { digest, randomSecret } from '../server/src/crypto/secrets.ts';
+import { MemorySessionStore } from '../server/src/store/memory-store.ts';
 import { rsaKeyPair, type TestKeyPair } from './keys.ts';
 
 export const SITE_ORIGIN = 'https://gemeente.example';
