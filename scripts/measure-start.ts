@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ephemeralDemoEnv } from '../testkit/demo-env.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -32,15 +33,7 @@ async function once(): Promise<{ printed: number; ms: number }> {
   const child = spawn('npm', ['start', '--silent'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      DEMO_CHAT_PORT: '0',
-      DEMO_BACKEND_PORT: '0',
-      DEMO_CORE_PORT: '0',
-      DEMO_AUTH_PLUGIN_PORT: '0',
-      DEMO_KEYS_DIR: keysDir,
-    },
+    env: ephemeralDemoEnv(keysDir),
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';

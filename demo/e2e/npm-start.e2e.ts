@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ephemeralDemoEnv } from '../../testkit/demo-env.ts';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const keysDir = mkdtempSync(join(tmpdir(), 'idc-demo-keys-'));
@@ -31,16 +32,7 @@ interface Started {
 /** Starts main.ts and resolves once it has printed its table (or rejects when it exits first). */
 function startMain(extraEnv: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      DEMO_CHAT_PORT: '0',
-      DEMO_BACKEND_PORT: '0',
-      DEMO_CORE_PORT: '0',
-      DEMO_AUTH_PLUGIN_PORT: '0',
-      DEMO_KEYS_DIR: keysDir,
-      ...extraEnv,
-    },
+    env: ephemeralDemoEnv(keysDir, extraEnv),
   });
   children.push(child);
   return new Promise((resolve, reject) => {
