@@ -73,8 +73,14 @@ export class IdContactAgent extends IdContactElement {
     return (this.#flow?.machine.ctx.identities ?? []).map(copy);
   }
 
-  protected override get running() {
-    return this.#flow;
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#flow?.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#flow?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

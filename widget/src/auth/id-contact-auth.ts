@@ -109,8 +109,14 @@ export class IdContactAuth extends IdContactElement {
     this.#flow?.logout();
   }
 
-  protected override get running() {
-    return this.#flow;
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#flow?.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#flow?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -41,21 +41,14 @@ export abstract class IdContactElement extends LitElement {
     return this.backend || (this.constructor as typeof IdContactElement).defaultBackend || location.origin;
   }
 
-  /** The element's flow: it runs while the element is in a document (each element has one). */
-  protected get running(): { start(): void; stop(): void } | undefined {
-    return undefined;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
-    this.running?.start();
     this.#pageLang = new MutationObserver(() => this.requestUpdate());
     this.#pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.running?.stop();
     this.#pageLang?.disconnect();
   }
 
