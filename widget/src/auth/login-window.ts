@@ -64,7 +64,19 @@ export function submitLaunch(session: StartedSession, target: string): void {
  */
 export function closeWhenSettled(popup: Window, waitedMs = 0): void {
   if (pending(popup) && !popup.closed && waitedMs < 5000) setTimeout(() => closeWhenSettled(popup, waitedMs + 100), 100);
-  else popup.close();
+  else {
+    popup.close();
+    // The same loss when the close lands while our launch page moves on to the login page: send
+    // the window to a blank page (allowed across origins) and close it again. A closed one throws.
+    setTimeout(() => {
+      try {
+        popup.location.replace('about:blank');
+      } catch {
+        return;
+      }
+      setTimeout(() => popup.close(), 300);
+    }, 500);
+  }
 }
 
 /** Whether the window still shows about:blank with its first navigation pending. */
