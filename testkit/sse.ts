@@ -8,6 +8,8 @@ export interface SseMessage {
 
 export interface SseReader {
   response: Response;
+  /** The reconnect delay the server set with `retry:` (ms), once read. */
+  readonly retry: number | undefined;
   /** The next event or comment, or undefined if none arrives within `timeoutMs` or the stream ended. */
   next(timeoutMs?: number): Promise<SseMessage | undefined>;
   /** Resolves true once the server has ended the stream. */
@@ -22,6 +24,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const decoder = new TextDecoder();
   const queue: SseMessage[] = [];
   let buffer = '';
+  let retry: number | undefined;
   let done = !reader || !response.ok;
 
   function parseBlocks() {
@@ -38,9 +41,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           const value = line.slice(colon + 1).replace(/^ /, '');
           if (field === 'data') message.data = message.data === undefined ? value : `${message.data}\n${value}`;
           else if (field === 'event' || field === 'id') message[field] = value;
+          else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
         }
       }
-      queue.push(message);
+      // A block that only sets the reconnect delay dispatches nothing (as in EventSource).
+      if (Object.keys(message).length > 0) queue.push(message);
     }
   }
 
@@ -76,6 +81,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 
   return {
     response,
+    get retry() {
+      return retry;
+    },
     next,
     async ended(timeoutMs = 2000) {
       const deadline = Date.now() + timeoutMs;

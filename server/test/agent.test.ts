@@ -257,6 +257,7 @@ describe('GET /agent/events', () => {
     expect(reader.response.headers.get('x-accel-buffering')).toBe('no');
     const [snapshot] = await identityEvents(reader, 1);
     expect(snapshot!.status).toBe('failed');
+    expect(reader.retry).toBe(3000);
 
     const session = await (await startSession({ ticket: await guest() })).json();
     const [waiting] = await identityEvents(reader, 1);

@@ -50,6 +50,8 @@ describe('GET /sessions/:id/events', () => {
     expect(stream.response.headers.get('x-accel-buffering')).toBe('no');
     expect(stream.response.headers.get('cache-control')).toBe('no-store');
     expect(await stream.next()).toEqual({ event: 'state', id: '1', data: '{"state":"waiting"}' });
+    // Every engine reconnects after the same delay, not its own default.
+    expect(stream.retry).toBe(3000);
 
     const browser = new ResidentBrowser(stack.url);
     const landing = await logInAtPlugin(await browser.launch(session));

@@ -13,6 +13,13 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 
+/**
+ * How long a browser waits before it reconnects a stream that broke, sent as
+ * `retry:` first on every stream: without it each engine picks its own
+ * (Firefox about 5 s, Chromium and WebKit 3 s).
+ */
+export const RECONNECT_DELAY_MS = 3000;
+
 export interface SseEvent {
   event: string;
   id?: string;
@@ -48,6 +55,7 @@ export class EventStream {
     });
     outgoing.writeHead(200, all);
     outgoing.flushHeaders();
+    outgoing.write(`retry: ${RECONNECT_DELAY_MS}\n\n`);
     return { stream: new EventStream(outgoing), response: RESPONSE_ALREADY_SENT };
   }
 

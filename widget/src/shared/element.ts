@@ -53,7 +53,9 @@ export abstract class IdContactElement extends LitElement {
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    this.#hadFocus = this.matches(':focus-within');
+    // Not `:focus-within`: Firefox and WebKit do not match it while another window (the login
+    // window) is active, though the control keeps its focus for when the page is active again.
+    this.#hadFocus = this.shadowRoot?.activeElement != null;
   }
 
   protected override updated(): void {

@@ -4,7 +4,6 @@
  * and with the keyboard alone.
  */
 import { expect } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
 import {
   agentButton,
   agentPart,
@@ -25,6 +24,7 @@ import {
   until,
   untilState,
 } from '../support/agent.js';
+import { key } from '../support/browser.js';
 
 async function verifiedConversation(lang = 'nl') {
   const ticket = newTicket();
@@ -74,7 +74,7 @@ describe('agent: Forget', () => {
     agentButton(el, 'Forget details').click();
     await el.updateComplete;
     agentButton(el, 'Cancel').focus();
-    await sendKeys({ press: 'Escape' });
+    await key('Escape');
     await el.updateComplete;
     expect(hasButton(el, 'Forget details')).to.equal(true);
     await sleep(300);
@@ -89,27 +89,25 @@ describe('agent: Forget', () => {
     document.body.prepend(before);
     try {
       before.focus();
-      await sendKeys({ press: 'Tab' });
+      await key('Tab');
       // The heading is a focus target for the element itself, not a tab stop.
       expect(text(focused(el))).to.equal('Gegevens wissen');
       expect(getComputedStyle(focused(el)!).outlineStyle).to.equal('solid');
 
-      await sendKeys({ press: 'Enter' });
+      await key('Enter');
       await el.updateComplete;
       // The safe choice has focus; the question labels the group.
       expect(text(focused(el))).to.equal('Annuleren');
-      await sendKeys({ press: 'Escape' });
+      await key('Escape');
       await el.updateComplete;
       expect(text(focused(el))).to.equal('Gegevens wissen');
 
-      await sendKeys({ press: 'Space' });
+      await key('Space');
       await el.updateComplete;
       expect(text(focused(el))).to.equal('Annuleren');
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      await sendKeys({ up: 'Shift' });
+      await key('Shift+Tab');
       expect(text(focused(el))).to.equal('Ja, wissen');
-      await sendKeys({ press: 'Enter' });
+      await key('Enter');
       await until(async () => (await feedLog(ticket)).forgets.length === 1, 'the DELETE');
       await until(() => shown(el).every((i) => i.status === 'forgotten'), 'everyone forgotten');
       await el.updateComplete;

@@ -7,7 +7,6 @@
  * with the same sessionStorage.
  */
 import { expect, fixtureCleanup } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import {
   button,
   cleanUp,
@@ -21,30 +20,9 @@ import {
   startChat,
   statusText,
   waitForState,
+  key,
 } from '../support/browser.js';
-
-interface Stored {
-  session: { session_id: string; events_url: string };
-}
-
-/** Logs in with a session-keeping method, lands on the chat page, waits for success. */
-async function loggedIn(lang = 'nl') {
-  const { chatUrl } = await startChat({ via: 'core', authMethod: 'irma_session', commMethod: 'chat', login: 'succes' });
-  land(chatUrl);
-  // The stored session is there between attach and the result: keep a copy to look at the backend with.
-  let stored: Stored | undefined;
-  const peek = (e: Event) => {
-    if ((e as CustomEvent<{ state: string }>).detail.state !== 'waiting') return;
-    const key = Object.keys(sessionStorage).find((k) => k.startsWith('id-contact-auth'));
-    stored = key ? (JSON.parse(sessionStorage.getItem(key)!) as Stored) : undefined;
-  };
-  document.addEventListener('id-contact-state', peek);
-  const { el } = await mount({ lang });
-  await waitForState(el, 'success');
-  document.removeEventListener('id-contact-state', peek);
-  if (!stored) throw new Error('no stored session seen');
-  return { el, session: stored.session };
-}
+import { loggedIn, reload, type Stored } from '../support/session-login.js';
 
 const since = async (start: number, type: 'user_active' | 'logout') =>
   (await sessionFeedback()).filter((call) => call.type === type && call.at >= start);
@@ -60,11 +38,6 @@ const storedRecords = () =>
     .map((key) => sessionStorage.getItem(key)!);
 
 /** The page goes away and comes back: a new element, the same sessionStorage. */
-function reload(lang = 'nl') {
-  fixtureCleanup();
-  return mount({ lang });
-}
-
 /** Ends the session at the backend as another tab's Logout would. */
 async function logoutElsewhere(session: Stored['session']) {
   const response = await fetch(`${new URL(session.events_url).origin}/sessions/${session.session_id}/logout`, {
@@ -256,11 +229,11 @@ describe('login sessions (session_url)', () => {
   it('Logout is reachable and usable with the keyboard', async () => {
     const { el } = await loggedIn('en');
     (document.activeElement as HTMLElement | null)?.blur();
-    await sendKeys({ press: 'Tab' });
+    await key('Tab');
     const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
     expect(focused()?.textContent?.trim()).to.equal('Log out');
     expect(getComputedStyle(focused()!).outlineStyle).to.equal('solid');
-    await sendKeys({ press: 'Enter' });
+    await key('Enter');
     await waitForState(el, 'loggedOut');
     // The button went away under the focus; focus stayed in the widget, on the way back in.
     expect(focused()?.textContent?.trim()).to.equal('Log in again');
@@ -268,65 +241,6 @@ describe('login sessions (session_url)', () => {
     await waitForState(el, 'choosing');
   });
 
-  describe('axe finds no violation', () => {
-    after(() => emulateMedia({ colorScheme: 'light' }));
-
-    for (const scheme of ['light', 'dark'] as const) {
-      it(`success with Logout, and logged out (${scheme})`, async () => {
-        await emulateMedia({ colorScheme: scheme });
-        const { el } = await loggedIn();
-        await expect(el).to.be.accessible();
-        button(el, 'Uitloggen').click();
-        await el.updateComplete;
-        await expect(el).to.be.accessible();
-      });
-
-      it(`signed in after a reload (${scheme})`, async () => {
-        await emulateMedia({ colorScheme: scheme });
-        await loggedIn();
-        const { el } = await reload();
-        await waitForState(el, 'signedIn');
-        await expect(el).to.be.accessible();
-      });
-
-      it(`checking the login after a reload (${scheme})`, async () => {
-        await emulateMedia({ colorScheme: scheme });
-        await loggedIn();
-        // Hold the check's answer back (only here: the state passes in milliseconds otherwise).
-        const realFetch = window.fetch;
-        let release!: () => void;
-        const held = new Promise<void>((r) => (release = r));
-        window.fetch = async (...args) => {
-          if (String(args[0]).endsWith('/activity')) await held;
-          return realFetch(...args);
-        };
-        try {
-          const { el } = await reload();
-          expect(el.state).to.equal('restoring');
-          expect(statusText(el)).to.equal('We kijken of u nog bent ingelogd…');
-          await expect(el).to.be.accessible();
-          release();
-          await waitForState(el, 'signedIn');
-        } finally {
-          window.fetch = realFetch;
-          release();
-        }
-      });
-
-      it(`a spent chat link (${scheme})`, async () => {
-        await emulateMedia({ colorScheme: scheme });
-        const { chatUrl } = await startChat({ via: 'direct', backend: 'backend', authResult: 'failed' });
-        land(chatUrl);
-        const first = await mount();
-        await waitForState(first.el, 'failed');
-        await expect(first.el).to.be.accessible();
-        land(chatUrl);
-        const { el } = await mount();
-        await waitForState(el, 'error');
-        await expect(el).to.be.accessible();
-      });
-    }
-  });
 });
 
 /** waitFor for checks that need a round trip to the server. */

@@ -3,7 +3,7 @@
  * backend, waiting for states, and acting as a keyboard user would.
  */
 import { fixture, fixtureCleanup } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { html } from 'lit';
 import '../../src/define.js';
 import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
@@ -17,6 +17,28 @@ export function stack(): Promise<StackInfo> {
   return (info ??= executeServerCommand('idc-stack') as Promise<StackInfo>);
 }
 
+/** The engine and system preferences this run has (web-test-runner.config.js). */
+export const run = () =>
+  executeServerCommand('idc-run') as Promise<{
+    engine: 'chromium' | 'firefox' | 'webkit';
+    profile: 'usual' | 'dark';
+    preferences: { colorScheme: 'light' | 'dark'; reducedMotion: boolean };
+  }>;
+
+/** The colour scheme the page sees (the run's, once expectRunPreferences passed). */
+export const pageScheme = (): 'light' | 'dark' => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+export const pageReducesMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/** Fails unless the page sees the system preferences this run started its browser with. */
+export async function expectRunPreferences(): Promise<void> {
+  const { engine, preferences } = await run();
+  const seen = { colorScheme: pageScheme(), reducedMotion: pageReducesMotion() };
+  if (seen.colorScheme !== preferences.colorScheme || seen.reducedMotion !== preferences.reducedMotion) {
+    throw new Error(`${engine} was to start with ${JSON.stringify(preferences)}, the page sees ${JSON.stringify(seen)}`);
+  }
+}
+/** Presses a key with the real keyboard, alike in every engine: `Tab`, `Shift+Tab`, `Enter`, `Space`. */
+export const key = (press: string) => executeServerCommand('idc-key', { press });
 export const coreMode = (mode: 'up' | 'down' | 'hang') => executeServerCommand('idc-core', { mode });
 export const login = (outcome: 'succes' | 'failed') => executeServerCommand('idc-login', { outcome });
 export const openPages = () => executeServerCommand('idc-pages') as Promise<string[]>;
@@ -123,9 +145,15 @@ export function button(el: IdContactAuth, text: string): HTMLButtonElement {
 /** Focuses and presses Enter with the real keyboard: a user activation, so popups may open. */
 export async function press(target: HTMLElement): Promise<void> {
   target.focus();
-  await sendKeys({ press: 'Enter' });
+  await key('Enter');
 }
 
 export function methodButton(el: IdContactAuth, tag: string): HTMLButtonElement {
   return el.shadowRoot!.querySelector<HTMLButtonElement>(`button[data-tag="${tag}"]`)!;
+}
+
+/** Stores a session whose stream does not exist, as if the page had reloaded mid-login. */
+export function plantBrokenSession(backend: string, purpose = 'report_move') {
+  const session = { session_id: 'gone', launch_url: `${backend}/launch/gone`, launch_token: 't', events_url: `${backend}/sessions/gone/events?token=x` };
+  sessionStorage.setItem(`id-contact-auth ${backend} ${purpose}`, JSON.stringify({ session, via: 'popup' }));
 }

@@ -6,7 +6,10 @@
  * - `idc-core` `{mode}`: `down` makes the backend's core calls fail, `hang`
  *   holds them until the mode changes, `up` is normal;
  * - `idc-drop`: cut all connections to the backends (event streams too);
+ * - `idc-run`: the engine and the profile of system preferences this run has;
  * - `idc-close-popups`: close every page but the test page;
+ * - `idc-key` `{press}`: press a key (`Tab`, `Shift+Tab`, `Space`) in every
+ *   engine alike;
  * - `idc-login` `{outcome}`: click `succes` or `failed` on the auth plugin's
  *   login page, wherever it is open (popup, tab, or the page itself), as the
  *   user would; resolves once that page has navigated on;
@@ -33,32 +36,15 @@
  *   Last-Event-ID of each connect, each Forget) and the open streams.
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
-import type { Frame, Page } from 'puppeteer-core';
 import type { SessionFeedbackBehaviour } from '../../../standins/auth-plugin/app.ts';
 import { startAgentFeedFixture, type AgentBehaviour, type AgentFeedFixture, type IdentityInput } from './agent-feed-fixture.ts';
+import type { Preferences } from '../../../testkit/engines/engines.ts';
+import { windowsOf, type KeyPress } from './wtr-windows.ts';
 import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
 
-interface PuppeteerLauncher {
-  getPage(sessionId: string): Page;
-}
-
-export function stackPlugin(): TestRunnerPlugin {
+export function stackPlugin(run: { engine: string; profile: string; preferences: Preferences }): TestRunnerPlugin {
   let stack: Stack | undefined;
   let agentFeed: AgentFeedFixture | undefined;
-
-  const pagesOf = (session: { id: string; browser: unknown }) =>
-    (session.browser as PuppeteerLauncher).getPage(session.id).browserContext().pages();
-
-  const loginFrame = async (session: { id: string; browser: unknown }): Promise<Frame | undefined> => {
-    const { plugin, sessionPlugin } = stack!.info;
-    const prefixes = [`${plugin}/login/`, `${sessionPlugin}/login/`];
-    // Newest first: a window of an earlier, cancelled login may still be closing.
-    for (const page of (await pagesOf(session)).reverse()) {
-      const frame = page.isClosed() ? undefined : page.frames().find((f) => prefixes.some((prefix) => f.url().startsWith(prefix)));
-      if (frame) return frame;
-    }
-    return undefined;
-  };
 
   return {
     name: 'idc-stack',
@@ -88,6 +74,7 @@ export function stackPlugin(): TestRunnerPlugin {
         return true;
       }
       if (command === 'idc-stack') return stack!.info;
+      if (command === 'idc-run') return run;
       if (command === 'idc-core') {
         stack!.setCoreMode((payload as { mode: CoreMode }).mode);
         return true;
@@ -97,8 +84,11 @@ export function stackPlugin(): TestRunnerPlugin {
         return true;
       }
       if (command === 'idc-close-popups') {
-        const mine = (session.browser as unknown as PuppeteerLauncher).getPage(session.id);
-        for (const page of await pagesOf(session)) if (page !== mine) await page.close().catch(() => undefined); // it may have closed itself meanwhile
+        await windowsOf(session).closeOthers();
+        return true;
+      }
+      if (command === 'idc-key') {
+        await windowsOf(session).press((payload as { press: KeyPress }).press);
         return true;
       }
       if (command === 'idc-chat') return stack!.startChat((payload as { request: ChatRequest }).request);
@@ -112,14 +102,13 @@ export function stackPlugin(): TestRunnerPlugin {
         stack!.setSessionFeedbackBehaviour((payload as { behaviour: SessionFeedbackBehaviour }).behaviour);
         return true;
       }
-      if (command === 'idc-pages') return (await pagesOf(session)).filter((p) => !p.isClosed()).map((p) => p.target().url());
+      if (command === 'idc-pages') return windowsOf(session).urls();
       if (command === 'idc-login') {
+        const { plugin, sessionPlugin } = stack!.info;
         const outcome = (payload as { outcome: 'succes' | 'failed' }).outcome;
-        let frame: Frame | undefined;
-        for (let i = 0; i < 100 && !(frame = await loginFrame(session)); i++) await new Promise((r) => setTimeout(r, 50));
-        if (!frame) throw new Error(`no login page is open (${(await pagesOf(session)).map((p) => p.url()).join(', ')})`);
-        await frame.waitForSelector(`button[value="${outcome}"]`);
-        await Promise.all([frame.waitForNavigation().catch(() => undefined), frame.click(`button[value="${outcome}"]`)]);
+        if (!(await windowsOf(session).clickLogin([`${plugin}/login/`, `${sessionPlugin}/login/`], outcome))) {
+          throw new Error(`no login page is open (${(await windowsOf(session).urls()).join(', ')})`);
+        }
         return true;
       }
       return undefined;
