@@ -54,7 +54,12 @@ export async function startWebKitDriver(preferences: Preferences): Promise<WebKi
   return {
     hostname: '127.0.0.1',
     port,
-    capabilities: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: WEBKIT_MINIBROWSER, args } },
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: WEBKIT_MINIBROWSER, args },
+      // Classic WebDriver: webdriverio 9 asks for BiDi otherwise, which this driver does not match.
+      'wdio:enforceWebDriverClassic': true,
+    },
     close,
   };
 }
