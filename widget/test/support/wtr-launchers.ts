@@ -46,7 +46,8 @@ export async function launcherFor(engine: string, preferences: Preferences): Pro
         automationProtocol: 'webdriver',
         hostname: driver.hostname,
         port: driver.port,
-        logLevel: 'error',
+        // A window that closed itself while a command looked at it is expected, not worth a page of log.
+        logLevel: 'silent',
         capabilities: driver.capabilities as WebdriverIO.Capabilities,
       });
     }

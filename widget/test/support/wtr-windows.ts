@@ -118,8 +118,11 @@ function webdriverWindows(session: Session): TestWindows {
     const main = await home();
     try {
       for (const handle of (await driver().getWindowHandles()).reverse()) {
-        await driver().switchToWindow(handle);
-        const found = await visit(handle).catch(() => undefined); // the window may close itself meanwhile
+        // The window may close itself meanwhile (a login window does, once done).
+        const found = await driver()
+          .switchToWindow(handle)
+          .then(() => visit(handle))
+          .catch(() => undefined);
         if (found !== undefined) return found;
       }
       return undefined;
