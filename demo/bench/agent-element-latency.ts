@@ -8,13 +8,13 @@
  * machine's). Prints figures; asserts nothing.
  */
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
+import { CHROMIUM_ARGS, ENGINES } from '../../testkit/engines/engines.ts';
 import { EPHEMERAL_PORTS, startDemo } from '../src/start-demo.ts';
 
 const COUNT = Number(process.env.BENCH_ELEMENT_COUNT ?? 20);
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, keysDir: null });
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: ENGINES.chromium.binary, args: CHROMIUM_ARGS });
 const samples: number[] = [];
 try {
   for (let i = 0; i < COUNT; i++) {

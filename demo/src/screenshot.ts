@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
+import { CHROMIUM_ARGS, ENGINES } from '../../testkit/engines/engines.ts';
 import { EPHEMERAL_PORTS, startDemo } from './start-demo.ts';
 
 const DOCS = new URL('../../docs/', import.meta.url).pathname;
@@ -17,7 +17,7 @@ const BOTH_SIDES = `${DOCS}demo-both-sides.png`;
 
 const demo = await startDemo({ ports: EPHEMERAL_PORTS, keysDir: null });
 const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
+  executablePath: ENGINES.chromium.binary,
   args: CHROMIUM_ARGS,
 });
 try {

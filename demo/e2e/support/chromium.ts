@@ -5,11 +5,11 @@
  * them) and every URL the browser requested.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.ts';
+import { CHROMIUM_ARGS, ENGINES } from '../../../testkit/engines/engines.ts';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: ENGINES.chromium.binary,
     headless: true,
     args: CHROMIUM_ARGS,
   });
