@@ -4,15 +4,15 @@
  * at /agent. What the employee sees comes from the backend, bound to the
  * conversation by tickets: nothing the resident's page does changes it.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from '../../testkit/browser/page.ts';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { axeViolations } from './support/axe.ts';
-import { newVisit, type Visit } from './support/chromium.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { newVisit, type Visit, expectNoProblems, withRequestedUrls } from './support/browser.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import { agentSays, logInWithPopup, openChat, TEST_PERSON_NAME, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 /** The employee's browser: its own context (no cookie, no storage of the resident's), on the chat's console link. */
 async function openConsoleFor(resident: Page): Promise<{ employee: Visit; page: Page }> {
@@ -59,15 +59,17 @@ describe('the employee console beside the chat', () => {
       await agentSays(resident, `Dank u wel, ${TEST_PERSON_NAME}.`).waitFor();
 
       // The chat site's server received the signed webhook, for this conversation.
-      const conversation = new URL(console.url()).searchParams.get('conversation');
+      const conversation = new URL((await console.url())).searchParams.get('conversation');
       await expect.poll(() => run.demo.webhooks.filter((event) => event.conversation === conversation).map((event) => event.type), { timeout: 30_000 }).toEqual([
         'identity.verified',
       ]);
 
       expect(await axeViolations(console)).toEqual([]);
-      expect([...run.visit.problems, ...employee.problems]).toEqual([]);
+      expectNoProblems(run.visit, employee);
       // The ticket never travels in a URL; the console's address names the conversation only.
-      expect([...run.visit.requestedUrls, ...employee.requestedUrls].filter((url) => url.includes('eyJ'))).toEqual([]);
+      withRequestedUrls(run.visit, (resident) =>
+        withRequestedUrls(employee, (console) => expect([...resident, ...console].filter((url) => url.includes('eyJ'))).toEqual([])),
+      );
     } finally {
       await employee.context.close();
     }
@@ -138,7 +140,7 @@ describe('the employee console beside the chat', () => {
     await openChat(resident, run.demo.urls.chat);
     const { employee, page: console } = await openConsoleFor(resident);
     try {
-      const conversation = new URL(console.url()).searchParams.get('conversation')!;
+      const conversation = new URL((await console.url())).searchParams.get('conversation')!;
       const expired = await run.demo.tickets.mint('host', conversation, { expiresInSeconds: -120 });
       const error = console.evaluate(
         () =>

@@ -1,24 +1,63 @@
 /**
- * The attacks on a login, in real Chromium with two browsers (two contexts:
+ * The attacks on a login, in the run's engine with two browsers (two contexts:
  * their own cookies, like two people's browsers): the attacker starts a login
  * in their chat and gets the victim to finish it. No attribute may reach the
  * attacker's widget or conversation, and the victim's page must say their
  * details were not passed on. See docs/binding.md.
  */
-import { describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Context, Page } from '../../testkit/browser/page.ts';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
-import { newVisit } from './support/chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
+import { newVisit, loadedFrom } from './support/browser.ts';
 import { chooseMethodInPopup, EXPECTED_DETAILS, finishLogin, methodButton, openChat, startAtMunicipality, verifiedCard, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 const NOT_PASSED_ON = 'Uw gegevens zijn niet doorgegeven';
 const OTHER_BROWSER = 'U bent in een andere browser ingelogd, dus uw gegevens zijn niet doorgegeven.';
 
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** A page on a loopback port of its own: another origin, as an attacker's site is. */
+async function servePage(body: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Answers "log in" on the test login page the page shows, as its form would, but from here: the auth plugin
+ * POSTs the result to attr_url and names the comm_url the browser would go to next, which this returns.
+ */
+async function answerLoginFor(page: Page): Promise<string> {
+  await page.getByRole('heading', { name: 'Test authentication' }).waitFor();
+  const action = new URL((await page.getAttribute('form', 'action'))!, await page.url()).href;
+  const answer = await fetch(action, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'outcome=succes',
+    redirect: 'manual',
+  });
+  await answer.arrayBuffer();
+  if (answer.status !== 303 && answer.status !== 302) throw new Error(`the login answered ${answer.status}`);
+  return new URL(answer.headers.get('location')!, action).href;
+}
+
 /** The victim: a browser of their own. */
-async function victimBrowser(): Promise<{ context: BrowserContext; page: Page }> {
+async function victimBrowser(): Promise<{ context: Context; page: Page }> {
   const { context, page } = await newVisit(run.browser);
   return { context, page };
 }
@@ -37,7 +76,7 @@ describe('a login finished in another browser', () => {
     const attacker = run.visit.page;
     await openChat(attacker, run.demo.urls.chat);
     const login = await chooseMethodInPopup(attacker, 'Yivi');
-    const address = login.url();
+    const address = (await login.url());
 
     const victim = await victimBrowser();
     try {
@@ -56,7 +95,7 @@ describe('a login finished in another browser', () => {
     await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
     await methodButton(attacker, 'DigiD').click();
     await attacker.waitForURL(`${run.demo.urls.authPlugin}/login/**`);
-    const address = attacker.url();
+    const address = (await attacker.url());
 
     const victim = await victimBrowser();
     try {
@@ -78,28 +117,29 @@ describe('a login finished in another browser', () => {
       if (mode === 'popup') {
         await openChat(attacker, run.demo.urls.chat);
         const login = await chooseMethodInPopup(attacker, 'Yivi');
-        address = login.url();
+        address = (await login.url());
         await login.close();
       } else {
         await openChat(attacker, run.demo.urls.chat, '?mode=redirect');
         await methodButton(attacker, 'DigiD').click();
         await attacker.waitForURL(`${run.demo.urls.authPlugin}/login/**`);
-        address = attacker.url();
+        address = (await attacker.url());
         // Back to the chat, which picks its login up again and waits for it.
         await attacker.goto(`${run.demo.urls.chat}/?mode=redirect`);
       }
 
       const victim = await victimBrowser();
       try {
-        // The victim's browser is held on its way to the comm_url until the attacker has been there.
-        await victim.page.route(`${run.demo.urls.backend}/return/**`, async (route) => {
-          const racer = await run.visit.context.newPage();
-          await racer.goto(route.request().url());
-          await racer.close();
-          await route.continue();
-        });
+        // The victim's answer on the login page goes to the auth plugin, which POSTs the result and sends the
+        // victim's browser on to the comm_url; here that answer is sent for the victim, so that the attacker's
+        // browser can reach the comm_url first, and the victim's browser follows a moment later.
         await victim.page.goto(address);
-        await finishLogin(victim.page, 'log in');
+        const commUrl = await answerLoginFor(victim.page);
+        expect(commUrl.startsWith(`${run.demo.urls.backend}/return/`)).toBe(true);
+        // The attacker's browser at the comm_url: a request with its cookies, at once (within the settle time).
+        const racer = await fetch(commUrl, { headers: { Cookie: await attacker.window.cookieHeader(commUrl) } });
+        await racer.arrayBuffer();
+        await victim.page.goto(commUrl);
         await victim.page.getByRole('heading', { name: NOT_PASSED_ON }).waitFor();
         await expectAttackerGotNothing(attacker);
       } finally {
@@ -121,16 +161,14 @@ describe('a login finished in another browser', () => {
 
     const victim = await victimBrowser();
     try {
-      // A page on the attacker's site that submits the launch form by itself.
-      await victim.page.route('https://phish.example/', (route) =>
-        route.fulfill({
-          contentType: 'text/html',
-          body: `<form method="post" action="${launchUrl}"><input type="hidden" name="token" value="${launchToken}"></form><script>document.forms[0].submit()</script>`,
-        }),
+      // A page on the attacker's site (another origin) that submits the launch form by itself.
+      const phishing = await servePage(
+        `<form method="post" action="${launchUrl}"><input type="hidden" name="token" value="${launchToken}"></form><script>document.forms[0].submit()</script>`,
       );
-      await victim.page.goto('https://phish.example/');
+      closers.push(phishing.close);
+      await victim.page.goto(phishing.url);
       await victim.page.getByRole('heading', { name: 'Inloggen niet gestart' }).waitFor();
-      expect(victim.page.url()).toContain('/launch/');
+      expect((await victim.page.url())).toContain('/launch/');
       // And as a link.
       await victim.page.goto(launchUrl);
       await victim.page.getByRole('heading', { name: 'Inloggen niet gestart' }).waitFor();
@@ -146,8 +184,8 @@ describe('a login finished in another browser', () => {
     await resident.waitForURL(`${run.demo.urls.chat}/**`);
     expect(await verifiedDetails(resident)).toEqual(EXPECTED_DETAILS);
     // The link the core sent the resident to, as they may have copied it before the page took it out.
-    const used = run.visit.requestedUrls.find((url) => url.startsWith(`${run.demo.urls.chat}/`) && url.includes('id-contact-session='))!;
-    expect(used).toBeDefined();
+    const used = await loadedFrom(resident);
+    expect(used).toMatch(/id-contact-session=/);
 
     const other = await victimBrowser();
     try {

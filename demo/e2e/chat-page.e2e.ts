@@ -3,9 +3,10 @@
  * the conversation across a reload, starting over, showing typed markup as
  * text, and passing an accessibility audit (axe) with the widget in it.
  */
+import { expectNoProblems } from './support/browser.ts';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import {
   agentSays,
   chooseMethodInPopup,
@@ -17,7 +18,7 @@ import {
   verifiedDetails,
 } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 describe('the chat page', () => {
   it('answers a typed message and keeps the conversation across a reload', async () => {
@@ -32,7 +33,7 @@ describe('the chat page', () => {
     await methodButton(page, 'Yivi').waitFor();
     expect(await conversation(page).getByText('Hallo, bent u daar?').count()).toBe(1);
     expect(await agentSays(page, 'moet ik eerst weten wie u bent').count()).toBe(1);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 
   it('shows typed markup as text', async () => {
@@ -80,7 +81,7 @@ describe('the chat page', () => {
   });
 
   it('is usable on a phone: the message box and the widget fit the screen', async () => {
-    const context = await run.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await run.browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
     try {
       const page = await context.newPage();
       await openChat(page, run.demo.urls.chat);

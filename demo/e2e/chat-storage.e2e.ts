@@ -5,13 +5,14 @@
  * after a reload the chat still shows that the resident was verified,
  * without the values.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from '../../testkit/browser/page.ts';
+import { expectNoProblems } from './support/browser.ts';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import { agentSays, EXPECTED_DETAILS, logInWithPopup, openChat, sendMessage, verifiedCard, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 const PERSONAL_VALUES = Object.values(DEMO_TEST_PERSON);
 
@@ -43,6 +44,6 @@ describe('what the chat page keeps in browser storage', () => {
     await sendMessage(page, 'Nog één vraag.');
     await agentSays(page, 'hier eindigt het gesprek').waitFor();
     for (const value of PERSONAL_VALUES) expect(await storedByPage(page)).not.toContain(value);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 });

@@ -4,16 +4,16 @@
  * resident what to do instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser } from './support/browser.ts';
 import { EPHEMERAL_PORTS, startDemo, type Demo } from '../src/start-demo.ts';
-import { launchChromium, newVisit } from './support/chromium.ts';
+import { launchBrowser, newVisit } from './support/browser.ts';
 import { agentSays, conversation, methodButton, openChat } from './support/resident.ts';
 
 let browser: Browser;
 let demo: Demo;
 
 beforeAll(async () => {
-  [browser, demo] = await Promise.all([launchChromium(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null })]);
+  [browser, demo] = await Promise.all([launchBrowser(), startDemo({ ports: EPHEMERAL_PORTS, keysDir: null })]);
 });
 afterAll(async () => {
   await Promise.all([browser?.close(), demo?.close()]);

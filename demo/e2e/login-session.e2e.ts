@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { sessionFeedbackArrived } from './support/auth-plugin-feedback.ts';
-import { newVisit } from './support/chromium.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { newVisit, expectNoProblems } from './support/browser.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import { agentSays, chooseMethodInPopup, conversation, EXPECTED_DETAILS, finishLogin, openChat, sendMessage, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium({ loginSession: true });
+const run = useDemoInBrowser({ loginSession: true });
 
 describe('the chat with a login session', () => {
   it('reports activity while the resident chats, and logs out on request', async () => {
@@ -30,7 +30,7 @@ describe('the chat with a login session', () => {
     expect(await page.getByText(DEMO_TEST_PERSON.bsn!).count()).toBe(0);
     const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
     expect(stored).not.toContain(DEMO_TEST_PERSON.bsn!);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 });
 
@@ -56,7 +56,7 @@ describe('the employee console with a login session', () => {
       await expect
         .poll(() => run.demo.webhooks.filter((event) => event.conversation === conversationId).map((event) => event.type), { timeout: 30_000 })
         .toEqual(['identity.verified', 'identity.logged_out']);
-      expect(employee.problems).toEqual([]);
+      expectNoProblems(employee);
     } finally {
       await employee.context.close();
     }

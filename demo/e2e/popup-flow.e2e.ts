@@ -3,9 +3,10 @@
  * and see the verified details appear in the conversation. Plain start,
  * result POSTed to attr_url (the demo's defaults).
  */
+import { expectNoProblems, withRequestedUrls } from './support/browser.ts';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import {
   agentSays,
   chooseMethodInPopup,
@@ -18,7 +19,7 @@ import {
   verifiedDetails,
 } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 describe('the chat with a popup login', () => {
   it('verifies the resident in the middle of the chat and shows their details', async () => {
@@ -47,12 +48,14 @@ describe('the chat with a popup login', () => {
       status: 200,
     });
 
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
     // No attribute value ever travels in a URL (BSN, name, email).
-    const leaks = run.visit.requestedUrls.filter((url) =>
-      [DEMO_TEST_PERSON.bsn!, DEMO_TEST_PERSON.email!, encodeURIComponent(TEST_PERSON_NAME), 'Sanne'].some((value) => url.includes(value)),
-    );
-    expect(leaks).toEqual([]);
+    withRequestedUrls(run.visit, (urls) => {
+      const leaks = urls.filter((url) =>
+        [DEMO_TEST_PERSON.bsn!, DEMO_TEST_PERSON.email!, encodeURIComponent(TEST_PERSON_NAME), 'Sanne'].some((value) => url.includes(value)),
+      );
+      expect(leaks).toEqual([]);
+    });
   });
 
   it('tells the resident when the login fails, and lets them try again', async () => {
@@ -74,7 +77,7 @@ describe('the chat with a popup login', () => {
     const second = await chooseMethodInPopup(page, 'Yivi');
     await finishLogin(second, 'log in');
     expect(await verifiedDetails(page)).toEqual(EXPECTED_DETAILS);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 
   it('offers the methods the core allows for the purpose, with their icons', async () => {
@@ -89,6 +92,6 @@ describe('the chat with a popup login', () => {
     );
     const widths = await icons.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
     expect(widths).toEqual([64, 64]);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 });

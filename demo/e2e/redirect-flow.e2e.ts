@@ -3,11 +3,12 @@
  * page and comes back; the widget picks up its session and the chat still
  * holds the conversation from before the trip.
  */
+import { expectNoProblems } from './support/browser.ts';
 import { describe, expect, it } from 'vitest';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import { agentSays, conversation, EXPECTED_DETAILS, finishLogin, methodButton, openChat, sendMessage, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium();
+const run = useDemoInBrowser();
 
 describe('the chat with a redirect login', () => {
   it('goes to the login page and back, then shows the verified details in the same conversation', async () => {
@@ -27,7 +28,7 @@ describe('the chat with a redirect login', () => {
     // What was said before the trip is still there, once.
     expect(await conversation(page).getByText('Ik wacht even op de inlogknop.').count()).toBe(1);
     expect(popups).toBe(0);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 
   it('comes back to a chat that says the login failed', async () => {
@@ -42,6 +43,6 @@ describe('the chat with a redirect login', () => {
     // The page reloaded on the way back: the method is not kept, so the way on is the chooser.
     await page.getByRole('button', { name: 'Andere manier kiezen' }).waitFor();
     expect(await conversation(page).getByText('Identiteit geverifieerd').count()).toBe(0);
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 });

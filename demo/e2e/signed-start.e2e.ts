@@ -3,13 +3,14 @@
  * plain JSON start, as newer cores do, and the backend signs its start
  * request with its EC key under the name the core knows it by.
  */
+import { expectNoProblems } from './support/browser.ts';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { START_KID } from '../src/start-demo.ts';
-import { useDemoInChromium } from './support/demo-in-chromium.ts';
+import { useDemoInBrowser } from './support/demo-in-browser.ts';
 import { EXPECTED_DETAILS, logInWithPopup, openChat, verifiedDetails } from './support/resident.ts';
 
-const run = useDemoInChromium({ signedStart: true });
+const run = useDemoInBrowser({ signedStart: true });
 
 describe('the chat against a core that only takes signed starts', () => {
   it('has a core that refuses plain starts, so a login here can only come from a signed one', async () => {
@@ -32,6 +33,6 @@ describe('the chat against a core that only takes signed starts', () => {
     const jws = String(starts[0]!.body).trim();
     expect(decodeProtectedHeader(jws)).toMatchObject({ alg: 'ES256', kid: START_KID });
     expect(decodeJwt(jws)).toMatchObject({ request: { purpose: 'report_move', auth_method: 'irma' } });
-    expect(run.visit.problems).toEqual([]);
+    expectNoProblems(run.visit);
   });
 });

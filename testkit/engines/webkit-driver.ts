@@ -20,14 +20,21 @@ export interface WebKitDriver {
   close(): void;
 }
 
-export async function startWebKitDriver(preferences: Preferences): Promise<WebKitDriver> {
+/** `language`: the browser's language as a BCP 47 tag (`nl-NL`); WebKitGTK takes it from the environment. */
+export async function startWebKitDriver(preferences: Preferences, language?: string): Promise<WebKitDriver> {
   const display = await ensureDisplay();
   const config = mkdtempSync(join(tmpdir(), 'idc-webkit-'));
   mkdirSync(join(config, 'gtk-3.0'));
   writeFileSync(join(config, 'gtk-3.0', 'settings.ini'), `[Settings]\ngtk-enable-animations=${preferences.reducedMotion ? 'false' : 'true'}\n`);
   const port = await freePort();
   const driver = spawn(ENGINES.webkit.binary, [`--port=${port}`, '--host=127.0.0.1'], {
-    env: { ...process.env, DISPLAY: display, XDG_CONFIG_HOME: config, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    env: {
+      ...process.env,
+      DISPLAY: display,
+      XDG_CONFIG_HOME: config,
+      WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+      ...(language ? { LANGUAGE: `${language.replace('-', '_')}:${language.split('-')[0]}` } : {}),
+    },
     stdio: 'ignore',
   });
   const exited = new Promise<never>((_, reject) => {

@@ -1,7 +1,7 @@
 /** axe-core's accessibility audit, run in the page; violations as `rule (count)`. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Page } from '../../../testkit/browser/page.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -10,7 +10,7 @@ interface AxeWindow {
 }
 
 export async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  // Evaluated through the automation protocol, which the page's CSP does not govern.
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const result = await (window as unknown as AxeWindow).axe.run();

@@ -1,10 +1,10 @@
 /**
  * What a resident does on the chat page, in the words they would use: open
  * the chat, choose a login method, log in (or not) on the test login page,
- * read the verified details. Locators go by role and visible text; Playwright
+ * read the verified details. Locators go by role and visible text; the test kit
  * looks into the widget's open shadow root by itself.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page } from '../../../testkit/browser/page.ts';
 import { DEMO_TEST_PERSON } from '../../../standins/auth-plugin/demo-test-person.ts';
 
 export const TEST_PERSON_NAME = DEMO_TEST_PERSON.fullname!;
