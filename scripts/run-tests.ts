@@ -96,7 +96,7 @@ for (const engine of engines) {
   outcomes.push([`widget (${label}, dark)`, await timed(() => webTestRunner(engine, 'dark'))]);
 }
 if (existsSync('vitest.e2e.config.ts')) {
-  for (const engine of engines.filter((name) => name === 'chromium')) {
+  for (const engine of engines) {
     const { label } = ENGINES[engine];
     outcomes.push([`end-to-end (${label})`, await timed(() => vitest(`e2e-${engine}`, ['-c', 'vitest.e2e.config.ts'], { IDC_ENGINE: engine }))]);
   }

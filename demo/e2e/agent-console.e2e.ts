@@ -142,17 +142,17 @@ describe('the employee console beside the chat', () => {
     try {
       const conversation = new URL((await console.url())).searchParams.get('conversation')!;
       const expired = await run.demo.tickets.mint('host', conversation, { expiresInSeconds: -120 });
-      const error = console.evaluate(
-        () =>
-          new Promise<string>((resolve) =>
-            document.addEventListener('id-contact-agent-error', (event) => resolve((event as CustomEvent<{ code: string }>).detail.code), { once: true }),
-          ),
-      );
+      // The event is kept in the page and read afterwards (a pending evaluation would hold WebDriver's one line).
+      await console.evaluate(() => {
+        document.addEventListener('id-contact-agent-error', (event) => ((window as unknown as { agentError: string }).agentError = (event as CustomEvent<{ code: string }>).detail.code), {
+          once: true,
+        });
+      });
       await console.evaluate((ticket) => {
         (document.querySelector('id-contact-agent') as HTMLElement & { ticket: string }).ticket = ticket;
       }, expired);
       await agentElement(console).getByText('Uw toegang is verlopen. Vernieuw de pagina.').waitFor();
-      expect(await error).toBe('ticket_expired');
+      expect(await console.evaluate(() => (window as unknown as { agentError?: string }).agentError)).toBe('ticket_expired');
     } finally {
       await employee.context.close();
     }

@@ -90,8 +90,10 @@ describe('the chat with a popup login', () => {
     await page.waitForFunction(() =>
       [...(document.querySelector('id-contact-auth')?.shadowRoot?.querySelectorAll('img') ?? [])].every((image) => image.complete),
     );
+    // Loaded, not broken: a width of its own (an SVG's natural size differs by engine: 64 in Chromium and Firefox, 32 in WebKit).
     const widths = await icons.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
-    expect(widths).toEqual([64, 64]);
+    expect(widths).toHaveLength(2);
+    for (const width of widths) expect(width).toBeGreaterThan(0);
     expectNoProblems(run.visit);
   });
 });

@@ -11,7 +11,7 @@ interface AxeWindow {
 
 export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the automation protocol, which the page's CSP does not govern.
-  await page.evaluate(AXE_SOURCE);
+  await page.evaluate(`(() => { ${AXE_SOURCE}; return true; })()`);
   return page.evaluate(async () => {
     const result = await (window as unknown as AxeWindow).axe.run();
     return result.violations.map((violation) => `${violation.id} (${violation.nodes.length})`);
