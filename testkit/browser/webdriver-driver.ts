@@ -12,9 +12,8 @@ import { startWebKitDriver } from '../engines/webkit-driver.ts';
 import type { BrowserDriver, ContextDriver, WindowDriver } from './driver.ts';
 import { LANGUAGE } from './puppeteer-driver.ts';
 import { elementsExpression } from './query-source.ts';
+import { webdriverKey } from './webdriver-keys.ts';
 import type { QueryStep } from './page-query.ts';
-
-const KEYS: Record<string, string> = { Enter: '\uE007', Tab: '\uE004', Escape: '\uE00C', Backspace: '\uE003', Space: ' ', Shift: '\uE008' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,7 +77,7 @@ async function webdriverContext(onClose: () => void): Promise<ContextDriver> {
         }),
       press: (key) =>
         inWindow(handle, async () => {
-          const value = KEYS[key] ?? key;
+          const value = webdriverKey(key);
           await session.performActions([{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }]);
           await session.releaseActions();
         }),

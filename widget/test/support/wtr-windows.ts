@@ -5,6 +5,7 @@
  * keyboard. Puppeteer drives Chromium and Firefox, webdriverio WebKit.
  */
 import type { Frame, Page } from 'puppeteer-core';
+import { webdriverKey } from '../../../testkit/browser/webdriver-keys.ts';
 
 export type LoginOutcome = 'succes' | 'failed';
 
@@ -77,21 +78,6 @@ function puppeteerWindows(session: Session): TestWindows {
     },
   };
 }
-
-/** WebDriver's codes for the named keys the tests press. */
-const WEBDRIVER_KEYS: Record<string, string> = {
-  Tab: '\uE004',
-  Enter: '\uE007',
-  Shift: '\uE008',
-  Control: '\uE009',
-  Alt: '\uE00A',
-  Escape: '\uE00C',
-  Space: '\uE00D',
-  ArrowLeft: '\uE012',
-  ArrowUp: '\uE013',
-  ArrowRight: '\uE014',
-  ArrowDown: '\uE015',
-};
 
 interface Driver {
   getWindowHandle(): Promise<string>;
@@ -171,7 +157,7 @@ function webdriverWindows(session: Session): TestWindows {
       return false;
     },
     async press(press) {
-      const keys = keysOf(press).map((key) => WEBDRIVER_KEYS[key] ?? key);
+      const keys = keysOf(press).map(webdriverKey);
       const modifiers = keys.slice(0, -1);
       const key = keys.at(-1)!;
       await driver().switchToWindow(await home());
