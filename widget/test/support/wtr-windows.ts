@@ -53,7 +53,8 @@ function puppeteerWindows(session: Session): TestWindows {
   return {
     async urls() {
       const all = await pages();
-      return [mine(), ...all.filter((page) => page !== mine())].map((page) => page.url());
+      // The target's URL: a popup that has just opened has no main frame to ask yet.
+      return [mine(), ...all.filter((page) => page !== mine())].map((page) => page.target().url());
     },
     async closeOthers() {
       for (const page of await pages()) if (page !== mine()) await page.close().catch(() => undefined); // it may have closed itself meanwhile
