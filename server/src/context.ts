@@ -63,11 +63,45 @@ export interface IdentityFeed {
   forgotten(conversation: string, records: IdentityRecord[]): Promise<void>;
 }
 
+/**
+ * One look at the employee's side, for the audit log (observability/audit-log.ts): who (the host
+ * ticket's `agent`, or "unknown"), which conversation and identity, what, and how it went. Never
+ * an attribute value or anything else of the resident.
+ */
+export interface AuditEntry {
+  /** `identities.read` (GET /agent/identities, per identity), `identity.streamed` (each identity an
+   * /agent/events stream delivers), `identities.forget` (per identity), `request.create`,
+   * `access.denied` (a refused ticket). */
+  action: 'identities.read' | 'identity.streamed' | 'identities.forget' | 'request.create' | 'access.denied';
+  /** The host ticket's `agent` claim; undefined: "unknown". */
+  agent?: string;
+  conversation?: string;
+  /** The identity (Identity.id) or request id the look was at. */
+  identity?: string;
+  /** What was seen or done: the identity's status as shown (`verified` means its attributes were
+   * shown), `forgotten`, `created`, or an error code. */
+  outcome: string;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+}
+
+/** The conversation's requests to verify (conversation/verification-requests.ts). */
+export interface VerificationRequests {
+  /** A login started in the conversation: its pending request for `purpose`, if any, is `started`. */
+  loginStarted(conversation: string, purpose: string, identityId: string): Promise<void>;
+}
+
 export interface AppContext {
   config: Config;
   deps: Deps;
   /** Records identity changes for the employee's side and its webhook. */
   identities: IdentityFeed;
+  /** Every look at identities on the employee's side. */
+  audit: AuditLog;
+  /** Employees' requests to verify. */
+  requests: VerificationRequests;
   /** The shared timers of every open event stream of this app. */
   streams: { heartbeats: Heartbeats; deadlines: Deadlines };
 }

@@ -23,6 +23,11 @@ export type CoreMethod = z.infer<typeof CoreMethod>;
 
 /** `GET {core}/session_options/{purpose}` answer. */
 export const CoreSessionOptions = z.object({
+  /**
+   * The purpose in plain words, when the core gives one. Not in the reference core's answer: an
+   * optional extension that the employee's side and the request shown to the resident use.
+   */
+  name: z.string().min(1).max(200).optional(),
   auth_methods: z.array(CoreMethod),
   comm_methods: z.array(CoreMethod).optional(),
 });
@@ -130,6 +135,8 @@ export type AuthMethodOption = z.infer<typeof AuthMethodOption>;
 /** `GET /session_options/:purpose` answer. */
 export const SessionOptionsResponse = z.object({
   purpose: z.string(),
+  /** The core's name for the purpose, when it has one. */
+  name: z.string().optional(),
   auth_methods: z.array(AuthMethodOption),
 });
 export type SessionOptionsResponse = z.infer<typeof SessionOptionsResponse>;
@@ -196,6 +203,18 @@ export const LogoutResponse = z.object({ status: z.literal('logged_out') });
 /** Data of the `state` event on the session stream. */
 export const StateEvent = z.object({ state: z.literal('waiting') });
 
+/**
+ * `GET /sessions/:id/status` answer (`Authorization: Bearer <stream token>`): what the session's
+ * stream would say now, for a widget whose stream does not arrive (a buffering proxy) or may have
+ * died (a phone that was in the background). `result` is delivered as on the stream.
+ */
+export const SessionStatus = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('waiting') }),
+  z.object({ state: z.literal('result'), result: ResultEvent }),
+  z.object({ state: z.literal('expired') }),
+]);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
 /** Every error answer of our interface. */
 export const ErrorResponse = z.object({
   error: z.string(),
@@ -221,6 +240,8 @@ export const Identity = z.object({
   attributes: Attributes.optional(),
   /** With `failed` or `withdrawn`: the login ended in another browser than the one that started it. */
   reason: IdentityReason.optional(),
+  /** The core's name for the purpose, when it has one. */
+  purpose_name: z.string().optional(),
   updated_at: z.iso.datetime(),
 });
 export type Identity = z.infer<typeof Identity>;
@@ -232,8 +253,48 @@ export const AgentIdentitiesResponse = z.object({
 });
 export type AgentIdentitiesResponse = z.infer<typeof AgentIdentitiesResponse>;
 
+/**
+ * A request to verify, as it stands. `pending` until a login for it starts in the conversation
+ * (`started`, with that login's identity id), the resident declines (`declined`), or
+ * `expires_at` passes (`expired`, IDC_REQUEST_TTL_SECONDS after it was made).
+ */
+export const RequestStatus = z.enum(['pending', 'started', 'declined', 'expired']);
+export type RequestStatus = z.infer<typeof RequestStatus>;
+
+export const VerificationRequest = z.object({
+  id: z.string(),
+  purpose: z.string(),
+  /** The core's name for the purpose, when it has one. */
+  purpose_name: z.string().optional(),
+  status: RequestStatus,
+  /** With `started`: the identity (see Identity.id) of the login it led to. */
+  identity_id: z.string().optional(),
+  /** ISO 8601: when a pending request expires. */
+  expires_at: z.iso.datetime(),
+  /** ISO 8601 of the last change; of two versions of one request, the later one counts. */
+  updated_at: z.iso.datetime(),
+});
+export type VerificationRequest = z.infer<typeof VerificationRequest>;
+
+/** `POST /agent/requests` body (host ticket): ask the conversation's resident to log in for `purpose`. 201: a VerificationRequest. */
+export const CreateVerificationRequest = z.object({
+  purpose: z.string().min(1).max(100),
+});
+export type CreateVerificationRequest = z.infer<typeof CreateVerificationRequest>;
+
+/**
+ * `GET /agent/requests` (host ticket) and `GET /requests/current` (guest ticket) answer; also the
+ * data of every `request` event on `GET /agent/events` and `GET /requests/events`: the
+ * conversation's latest request, or null. The resident's side gets the same fields but `identity_id`.
+ */
+export const CurrentRequest = z.object({ request: VerificationRequest.nullable() });
+export type CurrentRequest = z.infer<typeof CurrentRequest>;
+
 /** `identity.forgotten`: the employee pressed Forget (DELETE /agent/identities); it carries no attributes. */
-export const WebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out', 'identity.withdrawn', 'identity.forgotten']);
+export const IdentityWebhookEventType = z.enum(['identity.verified', 'identity.failed', 'identity.logged_out', 'identity.withdrawn', 'identity.forgotten']);
+/** `verification.requested`: an employee asked the conversation's resident to log in (POST /agent/requests). */
+export const RequestWebhookEventType = z.enum(['verification.requested']);
+export const WebhookEventType = z.enum([...IdentityWebhookEventType.options, ...RequestWebhookEventType.options]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 /**
@@ -241,9 +302,17 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
  * none: a webhook never carries attributes that no conversation holds (a core-started login's goes
  * when the chat page binds it).
  */
-export const WebhookEvent = z.object({
-  type: WebhookEventType,
+export const IdentityWebhookEvent = z.object({
+  type: IdentityWebhookEventType,
   timestamp: z.iso.datetime(),
   data: Identity.extend({ conversation: z.string() }),
 });
+export type IdentityWebhookEvent = z.infer<typeof IdentityWebhookEvent>;
+export const RequestWebhookEvent = z.object({
+  type: RequestWebhookEventType,
+  timestamp: z.iso.datetime(),
+  data: VerificationRequest.extend({ conversation: z.string() }),
+});
+export type RequestWebhookEvent = z.infer<typeof RequestWebhookEvent>;
+export const WebhookEvent = z.union([IdentityWebhookEvent, RequestWebhookEvent]);
 export type WebhookEvent = z.infer<typeof WebhookEvent>;

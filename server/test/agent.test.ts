@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { Identity, WebhookEvent } from '../src/protocol.ts';
+import { Identity, IdentityWebhookEvent as WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { SITE_ORIGIN } from '../../testkit/backend.ts';
 import { logInAtPlugin, stacksPerTest, TEST_PERSON, type Stack, type StackOptions } from '../../testkit/stack.ts';

@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createResultToken } from '../../standins/auth-plugin/result-token.ts';
-import { Identity, SESSION_REFERENCE_PARAM, WebhookEvent } from '../src/protocol.ts';
+import { Identity, SESSION_REFERENCE_PARAM, IdentityWebhookEvent as WebhookEvent } from '../src/protocol.ts';
 import { serveApp } from '../src/http/serve.ts';
 import { RedisSessionStore } from '../src/store/redis/redis-store.ts';
 import type { SessionStore } from '../src/store/session-store.ts';

@@ -94,6 +94,28 @@ export interface IdentityRecord {
   until: number;
 }
 
+/**
+ * An employee's request that the conversation's resident log in (routes/agent-requests.ts), as
+ * stored. Read as `expired` once `expiresAt` has passed while still pending.
+ */
+export interface RequestRecord {
+  id: string;
+  conversation: string;
+  purpose: string;
+  /** The core's name for the purpose, when it had one. */
+  purposeName?: string;
+  status: 'pending' | 'started' | 'declined';
+  /** With `started`: the identity of the login it led to. */
+  identityId?: string;
+  createdAt: number;
+  /** Epoch ms when a pending request lapses. */
+  expiresAt: number;
+  updatedAt: number;
+}
+
+/** How a pending request ends before it lapses. */
+export type RequestSettlement = { status: 'started'; identityId: string } | { status: 'declined' };
+
 /** One identity after forgetConversation. */
 export interface ForgetOutcome {
   record: IdentityRecord;
@@ -198,6 +220,23 @@ export interface SessionStore {
   forgetConversation(conversation: string, keepMs: number): Promise<ForgetOutcome[]>;
   /** Calls `listener` with every identity that changes in the conversation, in any process. */
   subscribeConversation(conversation: string, listener: (record: IdentityRecord) => void): () => void;
+
+  /**
+   * Makes `record` (pending) the conversation's request, unless a pending one that has not
+   * lapsed is there: then `exists`, and nothing changes. Atomic across instances. The record is
+   * kept `keepMs`; subscribers of the conversation's requests are told.
+   */
+  openRequest(record: RequestRecord, keepMs: number): Promise<'opened' | 'exists'>;
+  /** The conversation's latest request (pending, settled or lapsed), while it is kept. */
+  getRequest(conversation: string): Promise<RequestRecord | undefined>;
+  /**
+   * Settles the conversation's request `id` if it is still pending and has not lapsed at `now`,
+   * atomically; tells subscribers. The settled record, or undefined when nothing changed.
+   */
+  settleRequest(conversation: string, id: string, settlement: RequestSettlement, now: number): Promise<RequestRecord | undefined>;
+  /** Calls `listener` with the conversation's request each time it is opened or settled, in any process. */
+  subscribeRequests(conversation: string, listener: (record: RequestRecord) => void): () => void;
+
   /** Resolves when the store answers (a shared one may be out of reach); for /readyz. */
   ping?(): Promise<void>;
   /** A shared store calls `listener` when it loses its connection, so open streams end; returns what stops that. */

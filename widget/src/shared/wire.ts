@@ -16,6 +16,8 @@ export interface AuthMethod {
 /** `GET /session_options/:purpose` answer. */
 export interface SessionOptions {
   purpose: string;
+  /** The core's name for the purpose, when it has one. */
+  name?: string;
   auth_methods: AuthMethod[];
 }
 
@@ -76,8 +78,41 @@ export interface Identity {
   attributes?: Attributes;
   /** With `failed` or `withdrawn`: the login ended in another browser than the one that started it. */
   reason?: IdentityReason;
+  /** The core's name for the purpose, when it has one. */
+  purpose_name?: string;
   /** ISO 8601; of two versions of one identity, the later one counts. */
   updated_at: string;
+}
+
+/** `GET /sessions/:id/status` answer (Bearer: the stream token): what the stream would say now. */
+export type SessionStatus = { state: 'waiting' } | { state: 'result'; result: ResultEvent } | { state: 'expired' };
+
+export type RequestStatus = 'pending' | 'started' | 'declined' | 'expired';
+
+/**
+ * An employee's request that the resident log in (`POST /agent/requests`). Pending until a login
+ * for it starts in the conversation, the resident declines, or `expires_at` passes.
+ */
+export interface VerificationRequest {
+  id: string;
+  purpose: string;
+  /** The core's name for the purpose, when it has one. */
+  purpose_name?: string;
+  status: RequestStatus;
+  /** With `started`, on the employee's side only: the identity of the login it led to. */
+  identity_id?: string;
+  /** ISO 8601. */
+  expires_at: string;
+  /** ISO 8601; of two versions of one request, the later one counts. */
+  updated_at: string;
+}
+
+/**
+ * Data of every `request` event (`GET /agent/events`, `GET /requests/events`) and the answer of
+ * `GET /agent/requests` and `GET /requests/current`: the conversation's latest request, or null.
+ */
+export interface CurrentRequest {
+  request: VerificationRequest | null;
 }
 
 /** `GET /agent/identities` answer. */

@@ -18,5 +18,8 @@ const checks: [
   Same<Widget.AgentIdentities, Server.AgentIdentitiesResponse>,
   // The server may add fields to a result event; the widget reads what it knows.
   Server.ResultEvent extends Widget.ResultEvent ? true : false,
-] = [true, true, true, true, true, true, true, true, true, true];
+  Same<Widget.SessionStatus, Server.SessionStatus>,
+  Same<Widget.VerificationRequest, Server.VerificationRequest>,
+  Same<Widget.CurrentRequest, Server.CurrentRequest>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 export default checks;
