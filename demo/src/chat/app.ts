@@ -32,12 +32,27 @@ export interface ChatAppOptions {
 /** What the resident's widget asks for; its guest ticket says so too. */
 export const CHAT_PURPOSE = 'report_move';
 export const WEBHOOK_PATH = '/webhooks/id-contact';
+/** The stand-in for the municipality's case system that the console's BSN links open. */
+export const CASE_PATH = '/zaak/';
+/** The employee the demo console's host ticket names, for the backend's audit log. */
+export const DEMO_AGENT_ID = 'medewerker-demo';
+
+/**
+ * What the console offers to ask the resident for, in the site's words (the core's own names,
+ * when it has them, come first in the element).
+ */
+const CONSOLE_PURPOSES = {
+  report_move: { nl: 'Verhuizing doorgeven', en: 'Report a move' },
+  personal_question: { nl: 'Een persoonlijke vraag', en: 'A personal question' },
+  request_permit: { nl: 'Vergunning aanvragen', en: 'Apply for a permit' },
+};
 const COOKIE = 'conversation';
 
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
   '/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
   '/agent.css': { file: 'agent.css', type: 'text/css; charset=utf-8' },
+  '/case.js': { file: 'case.js', type: 'text/javascript; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
@@ -136,11 +151,17 @@ export function createChatApp({ backendUrl, iconsUrl, ticketSecret, webhookSecre
       }
       const html = await page('agent.html', {
         BACKEND: backendBase,
-        TICKET: await tickets.mint('host', conversation),
+        TICKET: await tickets.mint('host', conversation, { agent: DEMO_AGENT_ID }),
         CONVERSATION: conversation,
+        PURPOSES: JSON.stringify(CONSOLE_PURPOSES),
+        // The BSN goes in the fragment: a browser never sends it to a server, so no access log holds it.
+        LINKS: JSON.stringify({ bsn: `${new URL(c.req.url).origin}${CASE_PATH}#bsn={value}` }),
       });
       return c.html(html, 200, htmlHeaders);
     });
+
+    /** The case system's stand-in: reads the BSN from the fragment, in the browser only. */
+    app.get(CASE_PATH, async (c) => c.html(await page('case.html', {}), 200, htmlHeaders));
   }
 
   if (webhookSecret) app.route(WEBHOOK_PATH, webhookReceiver(webhookSecret, onWebhook ?? (() => {})));

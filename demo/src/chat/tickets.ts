@@ -14,8 +14,11 @@ export const HOST_TICKET_SECONDS = 8 * 3600;
 export type TicketKind = 'guest' | 'host';
 
 export interface TicketMinter {
-  /** `expiresInSeconds` may be negative (an expired ticket, for trying the console's message). */
-  mint(kind: TicketKind, conversation: string, options?: { purpose?: string; expiresInSeconds?: number }): Promise<string>;
+  /**
+   * `expiresInSeconds` may be negative (an expired ticket, for trying the console's message).
+   * `agent`: a host ticket's employee id, which the backend's audit log records for every look.
+   */
+  mint(kind: TicketKind, conversation: string, options?: { purpose?: string; agent?: string; expiresInSeconds?: number }): Promise<string>;
 }
 
 export function ticketMinter(secret: string): TicketMinter {
@@ -24,7 +27,8 @@ export function ticketMinter(secret: string): TicketMinter {
     mint(kind, conversation, options = {}) {
       const now = Math.floor(Date.now() / 1000);
       const lifetime = options.expiresInSeconds ?? (kind === 'guest' ? GUEST_TICKET_SECONDS : HOST_TICKET_SECONDS);
-      return new SignJWT({ conversation, ...(options.purpose ? { purpose: options.purpose } : {}) })
+      const claims = { conversation, ...(options.purpose ? { purpose: options.purpose } : {}), ...(options.agent ? { agent: options.agent } : {}) };
+      return new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(kind === 'guest' ? 'id-contact-guest' : 'id-contact-host')
         .setIssuedAt(now)
