@@ -7,6 +7,8 @@
  *   and the same ratio for a plain node:http server that does nothing but verify (the floor);
  * - memory per waiting resident and result-to-event latency with 10,000 streams, at 50/s and in bursts
  *   of 16, on one instance and across two on one Redis (server/bench/stream-latency.ts);
+ * - memory per listening resident and request-to-event latency of the request channel, and
+ *   result-to-event latency with it in use (server/bench/request-channel.ts);
  * - bundle sizes (scripts/size.ts), `npm start` time (scripts/measure-start.ts), and the built
  *   server's idle RSS (scripts/measure-rss.ts; builds first).
  *
@@ -31,6 +33,7 @@ const tsx = ['--import', 'tsx'];
 const node = process.execPath;
 const intake = await run('intake', node, [...tsx, 'server/bench/intake.ts']);
 const streams = await run('waiting residents', node, [...tsx, 'server/bench/stream-latency.ts']);
+const requests = await run('request channel', node, [...tsx, 'server/bench/request-channel.ts']);
 await run('build', 'npm', ['run', '--silent', 'build']);
 const sizes = await run('bundles', node, [...tsx, 'scripts/size.ts']);
 const start = await run('npm start', node, [...tsx, 'scripts/measure-start.ts']);
@@ -48,6 +51,7 @@ function floorRatio(line: string): number {
 }
 const intakeLine = (prefix: string) => intake.split('\n').find((line) => line.startsWith(prefix)) ?? '';
 const streamLine = (prefix: string) => streams.split('\n').find((line) => line.startsWith(prefix)) ?? '';
+const requestLine = (prefix: string) => requests.split('\n').find((line) => line.startsWith(prefix)) ?? '';
 const sizeOf = (file: string) => number(sizes.split('\n').find((line) => line.startsWith(file)) ?? '', /([\d.]+) KB gzip/);
 
 const rows: Array<[string, string, string]> = [
@@ -61,6 +65,9 @@ const rows: Array<[string, string, string]> = [
   ['  the same, across two instances on one Redis', `${number(streamLine('two instances, Redis, result to the other instance, 50/s'), /p99\s+([\d.]+) ms/)} ms`, '(Redis variant)'],
   ['result-to-event p99, bursts of 16', `${number(streamLine('one instance, memory store, bursts'), /p99\s+([\d.]+) ms/)} ms`, '<= 100 ms'],
   ['  the same, across two instances on one Redis', `${number(streamLine('two instances, Redis, result to the other instance, bursts'), /p99\s+([\d.]+) ms/)} ms`, '(Redis variant)'],
+  ['memory per listening resident (request stream), 10,000 at once, RSS', `${number(requestLine('one instance, memory store: memory per listening'), /([\d.]+) KB RSS/)} KB`, '<= 16 KB'],
+  ['request-to-resident-event p99, 10,000 listening, 50 requests/s', `${number(requestLine('one instance, memory store: request to resident event'), /p99\s+([\d.]+) ms/)} ms`, '(no budget)'],
+  ['result-to-event p99 with the request channel in use, 50/s', `${number(requestLine('one instance, memory store, request channel in use'), /p99\s+([\d.]+) ms/)} ms`, '<= 20 ms'],
   ['id-contact-auth.js gzip (Lit included)', `${sizeOf('dist/widget/id-contact-auth.js')} KB`, '<= 14.5 KB'],
   ['id-contact-agent.js gzip', `${sizeOf('dist/widget/id-contact-agent.js')} KB`, '<= 12.5 KB'],
   ['npm start to a chat page that answers (median)', `${number(start, /median (\d+) ms/)} ms`, '<= 2500 ms'],
