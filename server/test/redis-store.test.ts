@@ -546,6 +546,20 @@ describe('RedisSessionStore: encryption at rest', () => {
     expect((await outbox.claimDue(2000, 1, 1000)).map((delivery) => delivery.body)).toEqual(['{"to":"b"}']);
   });
 
+  it('opens a sealed request only in its own conversation', async () => {
+    const prefix = freshPrefix();
+    const store = makeStore({ prefix });
+    const [x, y] = [verificationRequest({ conversation: 'conversation-1' }), verificationRequest({ conversation: 'conversation-2' })];
+    await store.openRequest(x, 60_000);
+    await store.openRequest(y, 60_000);
+    const keyOf = (conversation: string) => `${prefix}q:${digest(conversation)}`;
+    const own = (await inspector.hGet(keyOf('conversation-2'), 'data'))!;
+    await inspector.hSet(keyOf('conversation-2'), 'data', (await inspector.hGet(keyOf('conversation-1'), 'data'))!);
+    await expect(store.getRequest('conversation-2')).rejects.toBeInstanceOf(StoreDataError);
+    await inspector.hSet(keyOf('conversation-2'), 'data', own);
+    expect(await store.getRequest('conversation-2')).toEqual(y);
+  });
+
   it('refuses a key that is not 32 bytes', () => {
     expect(() => new RedisSessionStore({ url: server.url, key: randomBytes(16) })).toThrow(/32 bytes/);
   });
