@@ -48,6 +48,13 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
       expect(await store.getByReference(randomSecret())).toBeUndefined();
     });
 
+    it('keeps a session\'s purpose name, and none when it had none', async () => {
+      const { session } = await create({ purposeName: 'Verhuizing doorgeven' });
+      expect((await store.get(session.id))?.purposeName).toBe('Verhuizing doorgeven');
+      const { session: unnamed } = await create();
+      expect(await store.get(unnamed.id)).not.toHaveProperty('purposeName');
+    });
+
     it('hands out copies: changing one changes nothing in the store', async () => {
       const { session } = await create();
       const copy = (await store.get(session.id))!;
