@@ -56,6 +56,15 @@ describe('verifyTicket: good tickets', () => {
     });
   });
 
+  it('takes a host ticket\'s optional `agent` (1-100 characters), and never a guest ticket\'s', async () => {
+    const host = (agent: unknown) => mintTicket('host', secretText, { conversation: 'chat-42', now, claims: { agent } });
+    expect((await verifyTicket(await host('employee-7'), 'host', secret, now)).agent).toBe('employee-7');
+    expect((await verifyTicket(await host('x'.repeat(100)), 'host', secret, now)).agent).toHaveLength(100);
+    for (const bad of ['', 'x'.repeat(101), 42]) expect(await refusal(await host(bad), 'host')).toBe('invalid_ticket');
+    const guest = await mintTicket('guest', secretText, { conversation: 'chat-42', now, claims: { agent: 'employee-7' } });
+    expect('agent' in (await verifyTicket(guest, 'guest', secret, now))).toBe(false);
+  });
+
   it('verifies a ticket signed by hand (plain HMAC-SHA256 over header.payload with the secret as UTF-8)', async () => {
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'id-contact-guest', conversation: 'c', exp: nowSeconds + 60 })}`;
