@@ -13,6 +13,7 @@ import { WebhookSender } from './webhook/webhook-sender.ts';
 import { errorResponse } from './http/errors.ts';
 import { consoleLogger } from './observability/logger.ts';
 import { createMetrics, instrumentCore } from './observability/metrics.ts';
+import { createAuditLog } from './observability/audit-log.ts';
 import { requestLog } from './http/request-log.ts';
 import { BodyAbortedError, BodyTooLargeError } from './http/request-body.ts';
 import { allowedOriginOnly, noteUnlistedOrigin, unlistedOriginLog } from './http/allowed-origin.ts';
@@ -41,6 +42,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   const store = overrides.store ?? storeFromConfig(config, logger);
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeSessions(() => store.countSessions());
+  const now = overrides.now ?? (() => new Date());
   return {
     store,
     core: instrumentCore(overrides.core ?? createCoreClient(config), metrics),
@@ -48,10 +50,12 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     metrics,
     sendFeedback: overrides.sendFeedback ?? createFeedbackSender(logger),
     activityIntervalMs: overrides.activityIntervalMs ?? 60_000,
-    now: overrides.now ?? (() => new Date()),
+    now,
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
     webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger, metrics, outbox: webhookOutboxFor(store) }) : undefined),
+    // A file is opened here: one that cannot be appended to stops the start (ConfigError).
+    audit: overrides.audit ?? createAuditLog(config.auditLog, { logger, metrics, now }),
     shutdown: overrides.shutdown ?? new AbortController().signal,
   };
 }
@@ -62,6 +66,8 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
     config,
     deps,
     identities: createIdentityFeed({ config, deps }),
+    audit: deps.audit,
+    requests: { async loginStarted() {} }, // replaced by verification requests (helper s1)
     streams: { heartbeats: new Heartbeats(deps.heartbeatMs), deadlines: new Deadlines() },
   };
   const app = new Hono();

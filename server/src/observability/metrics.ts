@@ -35,6 +35,8 @@ export interface Metrics {
   rateLimited: Counter<'route'>;
   /** Requests that ended in a store error (unavailable, unreadable record), by the error's name. */
   storeErrors: Counter<'error'>;
+  /** Audit records written (observability/audit-log.ts), by action and outcome class (a fixed list, else `other`). */
+  auditRecords: Counter<'action' | 'outcome_class'>;
   /** Where the `idc_sessions_live` gauge reads from (the store's count); set by createDeps. */
   observeSessions(count: () => Promise<number>): void;
 }
@@ -139,6 +141,12 @@ export function createMetrics({ defaultMetrics = false }: MetricsOptions = {}): 
       name: 'idc_rate_limited_total',
       help: 'Session starts refused with 429 rate_limited, by route pattern',
       labelNames: ['route'] as const,
+      registers,
+    }),
+    auditRecords: new Counter({
+      name: 'idc_audit_records_total',
+      help: 'Audit records of looks at identities on the employee\'s side, by action and outcome class',
+      labelNames: ['action', 'outcome_class'] as const,
       registers,
     }),
     storeErrors,

@@ -12,45 +12,27 @@
  *
  * Nothing of another conversation is ever visible: the ticket names the one.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppContext } from '../context.ts';
 import { EventStream } from '../streams/event-stream.ts';
 import { LiveStream } from '../streams/live-stream.ts';
 import { busyResponse, errorResponse } from '../http/errors.ts';
-import { bearerToken } from '../http/bearer.ts';
+import { hostTicket } from '../http/host-ticket.ts';
 import { wireIdentity } from '../conversation/identity-feed.ts';
 import type { AgentIdentitiesResponse } from '../protocol.ts';
 import { refuseBodyOver, BODY_LIMITS } from '../http/request-body.ts';
 import { randomSecret } from '../crypto/secrets.ts';
 import type { IdentityRecord } from '../store/session-store.ts';
-import { TicketError, verifyTicket, type VerifiedTicket } from '../conversation/tickets.ts';
+import type { VerifiedTicket } from '../conversation/tickets.ts';
 
 export function agentRoutes(context: AppContext): Hono {
   const { config, deps } = context;
-  const { store, logger } = deps;
+  const { store, logger, audit } = deps;
   const keepMs = config.agentRetentionSeconds * 1000;
-
-  async function hostTicket(c: Context): Promise<VerifiedTicket | Response> {
-    if (!config.ticketSecret) {
-      return errorResponse(c, 503, 'not_configured', 'the employee\'s side needs IDC_TICKET_SECRET');
-    }
-    const token = bearerToken(c.req.header('Authorization'));
-    if (token === undefined) {
-      c.header('WWW-Authenticate', 'Bearer realm="id-contact agent"');
-      return errorResponse(c, 401, 'ticket_required', 'a host ticket is required (Authorization: Bearer)');
-    }
-    try {
-      return await verifyTicket(token, 'host', config.ticketSecret, deps.now());
-    } catch (error) {
-      if (!(error instanceof TicketError)) throw error;
-      c.header('WWW-Authenticate', `Bearer realm="id-contact agent", error="invalid_token"`);
-      return errorResponse(c, 401, error.code, error.message);
-    }
-  }
 
   return new Hono()
     .get('/identities', async (c) => {
-      const ticket = await hostTicket(c);
+      const ticket = await hostTicket(context, c);
       if (ticket instanceof Response) return ticket;
       const now = deps.now().getTime();
       const records = await store.listIdentities(ticket.conversation);
@@ -58,21 +40,30 @@ export function agentRoutes(context: AppContext): Hono {
         conversation: ticket.conversation,
         identities: records.map((record) => wireIdentity(record, now)),
       };
+      const { agent, conversation } = ticket;
+      for (const identity of answer.identities) audit.record({ action: 'identities.read', agent, conversation, identity: identity.id, outcome: identity.status });
+      // An empty answer is a look too: the employee learned there was nobody.
+      if (answer.identities.length === 0) audit.record({ action: 'identities.read', agent, conversation, outcome: 'none' });
       return c.json(answer, 200, { 'Cache-Control': 'no-store' });
     })
     .delete('/identities', refuseBodyOver(BODY_LIMITS.none), async (c) => {
-      const ticket = await hostTicket(c);
+      const ticket = await hostTicket(context, c);
       if (ticket instanceof Response) return ticket;
       const outcomes = await store.forgetConversation(ticket.conversation, keepMs);
       // The resident's side lets go of them too (again on a retry); its session stays for logout, without attributes.
       await Promise.all(outcomes.map(({ record }) => store.purgeAttributes(record.sessionId)));
       // Webhooks: a notice per identity this call forgot, and none still queued with attributes.
       await context.identities.forgotten(ticket.conversation, outcomes.filter(({ changed }) => changed).map(({ record }) => record));
+      const { agent, conversation } = ticket;
+      for (const { record, changed } of outcomes) {
+        audit.record({ action: 'identities.forget', agent, conversation, identity: record.id, outcome: changed ? 'forgotten' : 'already_forgotten' });
+      }
+      if (outcomes.length === 0) audit.record({ action: 'identities.forget', agent, conversation, outcome: 'none' });
       logger.info('conversation forgotten', { identities: outcomes.length });
       return c.body(null, 204, { 'Cache-Control': 'no-store' });
     })
     .get('/events', async (c) => {
-      const ticket = await hostTicket(c);
+      const ticket = await hostTicket(context, c);
       if (ticket instanceof Response) return ticket;
       const streamId = randomSecret();
       // Per conversation too, counted across instances: one host ticket cannot hold every slot.
@@ -144,10 +135,18 @@ class AgentStream extends LiveStream {
     this.stream.send({ event, id: String(++this.eventId), data });
   }
 
+  /** Every identity event is a look: one audit record each, as the console is shown it. */
+  private sendIdentity(record: IdentityRecord, now: number): void {
+    const identity = wireIdentity(record, now);
+    this.send('identity', JSON.stringify(identity));
+    const { agent, conversation } = this.ticket;
+    this.context.deps.audit.record({ action: 'identity.streamed', agent, conversation, identity: identity.id, outcome: identity.status });
+  }
+
   private show(record: IdentityRecord): void {
     if (this.stream.isEnded) return;
     this.shown.set(record.id, record);
-    this.send('identity', JSON.stringify(wireIdentity(record, this.context.deps.now().getTime())));
+    this.sendIdentity(record, this.context.deps.now().getTime());
     this.scheduleLapse();
   }
 
@@ -169,7 +168,7 @@ class AgentStream extends LiveStream {
       const at = this.context.deps.now().getTime();
       for (const record of this.shown.values()) {
         if (LIVE.has(record.status) && record.until <= at && record.until > now) {
-          this.send('identity', JSON.stringify(wireIdentity(record, at)));
+          this.sendIdentity(record, at);
         }
       }
       this.scheduleLapse();
