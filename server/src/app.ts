@@ -32,6 +32,7 @@ import { Deadlines, Heartbeats } from './streams/stream-timers.ts';
 import { createFeedbackSender } from './upstream/feedback-sender.ts';
 import { attachRoutes } from './routes/sessions-attach.ts';
 import { sessionFeedbackRoutes } from './routes/sessions-feedback.ts';
+import { sessionStatusRoutes } from './routes/sessions-status.ts';
 import { startCommunicationRoutes } from './routes/start-communication.ts';
 
 /** What a 503 for an unreachable store tells clients to wait. */
@@ -108,6 +109,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/sessions', attachRoutes(context));
   app.route('/sessions', eventsRoutes(context));
   app.route('/sessions', sessionFeedbackRoutes(context));
+  app.route('/sessions', sessionStatusRoutes(context));
   app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
   app.route('/agent', agentRoutes(context));

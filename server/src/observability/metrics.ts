@@ -31,7 +31,7 @@ export interface Metrics {
   coreCallErrors: Counter<'operation' | 'error'>;
   /** Webhook attempts: delivered, failed (to be retried), given_up; and not_sent (never queued). */
   webhookDeliveries: Counter<'type' | 'outcome'>;
-  /** Session starts refused with 429, by route pattern. */
+  /** Session starts and status polls refused with 429, by route pattern. */
   rateLimited: Counter<'route'>;
   /** Requests that ended in a store error (unavailable, unreadable record), by the error's name. */
   storeErrors: Counter<'error'>;
@@ -139,7 +139,7 @@ export function createMetrics({ defaultMetrics = false }: MetricsOptions = {}): 
     }),
     rateLimited: new Counter({
       name: 'idc_rate_limited_total',
-      help: 'Session starts refused with 429 rate_limited, by route pattern',
+      help: 'Session starts and session status polls refused with 429 rate_limited, by route pattern',
       labelNames: ['route'] as const,
       registers,
     }),
