@@ -240,6 +240,16 @@ describe('the audit log in the app\'s log (IDC_AUDIT_LOG=log, the default)', () 
   });
 });
 
+describe('idc_audit_records_total', () => {
+  it('keeps its outcome label to a fixed list: any other outcome counts as other', async () => {
+    const metrics = createMetrics();
+    const audit = createAuditLog('log', { logger: jsonLogger({ destination: { write: () => {} } }), metrics, now: () => new Date() });
+    audit.record({ action: 'request.create', agent: AGENT, conversation: 'conv-1', identity: 'req-1', outcome: 'created' });
+    audit.record({ action: 'request.create', agent: AGENT, conversation: 'conv-1', outcome: 'conv-1 some-new-code 999993653' });
+    expect(await auditCounts(metrics)).toEqual({ 'request.create created': 1, 'request.create other': 1 });
+  });
+});
+
 describe('IDC_AUDIT_LOG for `npm run server`', () => {
   const keys = { ours: rsaKeyPair(), plugin: rsaKeyPair() };
 
