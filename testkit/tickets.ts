@@ -16,6 +16,8 @@ export interface MintOptions {
   conversation?: string;
   /** Guest tickets only. */
   purpose?: string;
+  /** Host tickets only: the employee's opaque id, for the audit log. */
+  agent?: string;
   /** Seconds from `now` to exp. Default 300. */
   expiresIn?: number;
   now?: Date;
@@ -29,6 +31,7 @@ export function ticketClaims(kind: TicketKind, options: MintOptions = {}): Recor
     sub: TICKET_SUBJECT[kind],
     conversation: options.conversation ?? 'conv-1',
     ...(options.purpose !== undefined ? { purpose: options.purpose } : {}),
+    ...(options.agent !== undefined ? { agent: options.agent } : {}),
     iat: now,
     exp: now + (options.expiresIn ?? 300),
     ...options.claims,

@@ -15,6 +15,7 @@ import { WebhookSender } from './webhook/webhook-sender.ts';
 import { errorResponse } from './http/errors.ts';
 import { consoleLogger } from './observability/logger.ts';
 import { createMetrics, instrumentCore } from './observability/metrics.ts';
+import { createAuditLog } from './observability/audit-log.ts';
 import { requestLog } from './http/request-log.ts';
 import { BodyAbortedError, BodyTooLargeError } from './http/request-body.ts';
 import { allowedOriginOnly, noteUnlistedOrigin, unlistedOriginLog } from './http/allowed-origin.ts';
@@ -35,6 +36,7 @@ import { Deadlines, Heartbeats } from './streams/stream-timers.ts';
 import { createFeedbackSender } from './upstream/feedback-sender.ts';
 import { attachRoutes } from './routes/sessions-attach.ts';
 import { sessionFeedbackRoutes } from './routes/sessions-feedback.ts';
+import { sessionStatusRoutes } from './routes/sessions-status.ts';
 import { startCommunicationRoutes } from './routes/start-communication.ts';
 
 /** What a 503 for an unreachable store tells clients to wait. */
@@ -45,6 +47,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   const store = overrides.store ?? storeFromConfig(config, logger);
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeSessions(() => store.countSessions());
+  const now = overrides.now ?? (() => new Date());
   return {
     store,
     core: instrumentCore(overrides.core ?? createCoreClient(config), metrics),
@@ -52,10 +55,12 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     metrics,
     sendFeedback: overrides.sendFeedback ?? createFeedbackSender(logger),
     activityIntervalMs: overrides.activityIntervalMs ?? 60_000,
-    now: overrides.now ?? (() => new Date()),
+    now,
     heartbeatMs: overrides.heartbeatMs ?? 15_000,
     optionsCacheMs: overrides.optionsCacheMs ?? 60_000,
     webhooks: overrides.webhooks ?? (config.webhook ? new WebhookSender({ ...config.webhook, logger, metrics, outbox: webhookOutboxFor(store) }) : undefined),
+    // A file is opened here: one that cannot be appended to stops the start (ConfigError).
+    audit: overrides.audit ?? createAuditLog(config.auditLog, { logger, metrics, now }),
     shutdown: overrides.shutdown ?? new AbortController().signal,
   };
 }
@@ -67,7 +72,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
     deps,
     // Names are peeked in the cache the routes fill: recording an identity never calls the core.
     identities: createIdentityFeed({ config, deps, purposeName: (purpose) => sessionOptionsCache(context).peek(purpose)?.name }),
-    audit: { record() {} }, // replaced by the audit log (helper s2)
+    audit: deps.audit,
     requests: createVerificationRequests({ config, deps }),
     streams: { heartbeats: new Heartbeats(deps.heartbeatMs), deadlines: new Deadlines() },
   };
@@ -113,6 +118,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/sessions', attachRoutes(context));
   app.route('/sessions', eventsRoutes(context));
   app.route('/sessions', sessionFeedbackRoutes(context));
+  app.route('/sessions', sessionStatusRoutes(context));
   app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
   app.route('/agent', agentRoutes(context));

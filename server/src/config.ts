@@ -4,6 +4,7 @@
  * never echoed back.
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { hkdfSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parsePrivateKey, parsePublicKeys } from './crypto/keys.ts';
@@ -36,6 +37,9 @@ export interface BasicCredentials {
   user: string;
   password: string;
 }
+
+/** Where audit records go (observability/audit-log.ts): the app's log, stdout, stderr or a file. */
+export type AuditTarget = 'log' | 'stdout' | 'stderr' | { file: string };
 
 export interface Config {
   port: number;
@@ -103,6 +107,8 @@ export interface Config {
   metrics?: { port: number; host: string };
   /** How `npm run server` and the built server write log lines: JSON (one object a line) or text, from `level` up. */
   log: { format: 'json' | 'text'; level: 'info' | 'warn' | 'error' };
+  /** Where the audit records of every look at identities go (IDC_AUDIT_LOG); a file is opened at start. */
+  auditLog: AuditTarget;
 }
 
 /** Redis URLs carry passwords: a message about one never quotes it. */
@@ -231,6 +237,13 @@ const EnvSchema = z.object({
   IDC_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   IDC_LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).default('json'),
   IDC_LOG_LEVEL: z.enum(['info', 'warn', 'error'], { error: 'must be info, warn or error' }).default('info'),
+  IDC_AUDIT_LOG: z
+    .string()
+    .refine((value) => ['log', 'stdout', 'stderr'].includes(value) || isAbsolute(value), {
+      error: 'must be log, stdout, stderr or an absolute file path',
+    })
+    .transform((value): AuditTarget => (value === 'log' || value === 'stdout' || value === 'stderr' ? value : { file: value }))
+    .default('log'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -353,5 +366,6 @@ export function loadConfig(env: Env = process.env): Config {
     storeKey: vars.IDC_STORE_KEY ?? derivedStoreKey(decryptionKey),
     metrics: vars.IDC_METRICS_PORT === undefined ? undefined : { port: vars.IDC_METRICS_PORT, host: vars.IDC_METRICS_HOST },
     log: { format: vars.IDC_LOG_FORMAT, level: vars.IDC_LOG_LEVEL },
+    auditLog: vars.IDC_AUDIT_LOG,
   };
 }

@@ -6,11 +6,15 @@ import type { Config } from './config.ts';
 import type { CoreClient } from './upstream/core-client.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { AuditLog } from './observability/audit-log.ts';
 import type { FeedbackSender } from './upstream/feedback-sender.ts';
 import type { SessionStore } from './store/session-store.ts';
 import type { Deadlines, Heartbeats } from './streams/stream-timers.ts';
 import type { VerifiedResult, WebhookEventType } from './protocol.ts';
 import type { IdentityRecord, RequestRecord, SessionRecord } from './store/session-store.ts';
+
+// Beside its implementation (observability/ never imports the context), and here for route modules.
+export type { AuditEntry, AuditLog } from './observability/audit-log.ts';
 
 export interface Deps {
   store: SessionStore;
@@ -30,6 +34,8 @@ export interface Deps {
   activityIntervalMs: number;
   /** Signed webhooks of identity changes, when IDC_WEBHOOK_URL is set. */
   webhooks?: WebhookPublisher & { close?(): Promise<void> };
+  /** Every look at identities on the employee's side (IDC_AUDIT_LOG); closed at shutdown. */
+  audit: AuditLog & { close?(): Promise<void> };
   /** Aborted when the process shuts down: open streams end, so their clients reconnect elsewhere. */
   shutdown: AbortSignal;
 }
@@ -61,30 +67,6 @@ export interface IdentityFeed {
    * as identity.forgotten, and queued webhooks carrying the conversation's attributes are dropped.
    */
   forgotten(conversation: string, records: IdentityRecord[]): Promise<void>;
-}
-
-/**
- * One look at the employee's side, for the audit log (observability/audit-log.ts): who (the host
- * ticket's `agent`, or "unknown"), which conversation and identity, what, and how it went. Never
- * an attribute value or anything else of the resident.
- */
-export interface AuditEntry {
-  /** `identities.read` (GET /agent/identities, per identity), `identity.streamed` (each identity an
-   * /agent/events stream delivers), `identities.forget` (per identity), `request.create`,
-   * `access.denied` (a refused ticket). */
-  action: 'identities.read' | 'identity.streamed' | 'identities.forget' | 'request.create' | 'access.denied';
-  /** The host ticket's `agent` claim; undefined: "unknown". */
-  agent?: string;
-  conversation?: string;
-  /** The identity (Identity.id) or request id the look was at. */
-  identity?: string;
-  /** What was seen or done: the identity's status as shown (`verified` means its attributes were
-   * shown), `forgotten`, `created`, or an error code. */
-  outcome: string;
-}
-
-export interface AuditLog {
-  record(entry: AuditEntry): void;
 }
 
 /** The conversation's requests to verify (conversation/verification-requests.ts). */

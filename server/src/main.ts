@@ -29,22 +29,27 @@ process.on('unhandledRejection', (reason) => {
   logger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : typeof reason });
 });
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // Every problem at once, so one restart is enough.
-  const { problems } = error;
-  console.error(problems.length === 1 ? `Configuration error: ${problems[0]}` : `Configuration errors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  process.exit(1);
+/** Reads or opens what the configuration names; a ConfigError stops the process with every problem it lists. */
+function configured<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Every problem at once, so one restart is enough.
+    const { problems } = error;
+    console.error(problems.length === 1 ? `Configuration error: ${problems[0]}` : `Configuration errors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    process.exit(1);
+  }
 }
+
+const config: Config = configured(() => loadConfig(process.env));
 
 logger = config.log.format === 'json' ? jsonLogger({ level: config.log.level }) : atLevel(consoleLogger, config.log.level);
 const shutdown = new AbortController();
 // Process metrics (event-loop delay, memory, GC) only when someone can read them.
 const metrics = createMetrics({ defaultMetrics: config.metrics !== undefined });
-const deps = createDeps(config, { shutdown: shutdown.signal, logger, metrics });
+// The audit log's file, if it names one, is opened here: one that cannot be written stops the start.
+const deps = configured(() => createDeps(config, { shutdown: shutdown.signal, logger, metrics }));
 
 /** Listens, or exits with one line naming the variables to change. */
 async function listen(what: string, app: Parameters<typeof serveApp>[0], port: number, host: string, variables: string): Promise<RunningServer> {
@@ -106,6 +111,7 @@ async function stop(signal: string): Promise<void> {
   shutdown.abort();
   await Promise.all([running.drain(DRAIN_MS), metricsServer?.close()]);
   await deps.webhooks?.close?.();
+  await deps.audit.close?.();
   await deps.store.close();
   process.exit(0);
 }

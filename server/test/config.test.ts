@@ -311,6 +311,21 @@ describe('loadConfig', () => {
   });
 });
 
+describe('IDC_AUDIT_LOG', () => {
+  it('is the app\'s log by default', () => {
+    expect(loadConfig(base).auditLog).toBe('log');
+  });
+
+  it('takes log, stdout, stderr or an absolute file path', () => {
+    for (const target of ['log', 'stdout', 'stderr'] as const) expect(loadConfig({ ...base, IDC_AUDIT_LOG: target }).auditLog).toBe(target);
+    expect(loadConfig({ ...base, IDC_AUDIT_LOG: '/var/log/idc/audit.log' }).auditLog).toEqual({ file: '/var/log/idc/audit.log' });
+  });
+
+  it.each([['audit.log'], ['./audit.log'], ['STDOUT'], ['file']])('refuses %s, naming the variable', (value) => {
+    expect(failure({ ...base, IDC_AUDIT_LOG: value })).toBe('IDC_AUDIT_LOG: must be log, stdout, stderr or an absolute file path');
+  });
+});
+
 describe('the shared store', () => {
   it('is in memory without IDC_REDIS_URL, with a store key derived from the decryption key', () => {
     const config = loadConfig(base);

@@ -231,6 +231,32 @@ describe('verifyTicket: kind and claims', () => {
     const token = await mintTicket('guest', secretText, { now, claims: { purpose } });
     expect(await messageOf(token, 'guest')).toBe('ticket claims are invalid: purpose');
   });
+
+  it('takes a host ticket\'s agent of 1 to 100 characters as the employee\'s id', async () => {
+    for (const agent of ['e', 'employee-7', 'a'.repeat(100)]) {
+      const token = await mintTicket('host', secretText, { conversation: 'chat-42', agent, now });
+      expect(await verifyTicket(token, 'host', secret, now)).toEqual({
+        conversation: 'chat-42',
+        agent,
+        expiresAt: new Date((nowSeconds + 300 + 30) * 1000),
+      });
+    }
+  });
+
+  it('says no agent when a host ticket names none, and never takes one from a guest ticket', async () => {
+    expect('agent' in (await verifyTicket(await mintTicket('host', secretText, { now }), 'host', secret, now))).toBe(false);
+    const guest = await mintTicket('guest', secretText, { now, claims: { agent: 'employee-7' } });
+    expect('agent' in (await verifyTicket(guest, 'guest', secret, now))).toBe(false);
+  });
+
+  it.each([['empty', ''], ['101 characters', 'a'.repeat(101)], ['a number', 42], ['an object', { id: 'e' }], ['null', null]])(
+    'refuses a host ticket whose agent is %s',
+    async (_, agent) => {
+      const token = await mintTicket('host', secretText, { now, claims: { agent } });
+      expect(await refusal(token, 'host')).toBe('invalid_ticket');
+      expect(await messageOf(token, 'host')).toBe('ticket claims are invalid: agent');
+    },
+  );
 });
 
 describe('verifyTicket: malformed', () => {

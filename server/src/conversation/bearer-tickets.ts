@@ -4,6 +4,10 @@
  * resident's requests (/requests/*). One check for every such route: 503
  * without IDC_TICKET_SECRET, 401 with WWW-Authenticate for a missing or
  * refused ticket. A ticket never travels in a URL.
+ *
+ * Every refused host ticket is an audit record (`access.denied`, agent
+ * "unknown": nothing in a refused ticket is believed), so repeated tries with
+ * stolen or forged tickets show in the log a SIEM reads.
  */
 import type { Context } from 'hono';
 import type { AppContext } from '../context.ts';
@@ -24,7 +28,11 @@ export async function bearerTicket(
     return errorResponse(c, 503, 'not_configured', `${SIDE[kind]} needs IDC_TICKET_SECRET`);
   }
   const token = bearerToken(c.req.header('Authorization'));
+  const denied = (outcome: string) => {
+    if (kind === 'host') deps.audit.record({ action: 'access.denied', outcome });
+  };
   if (token === undefined) {
+    denied('ticket_required');
     c.header('WWW-Authenticate', `Bearer realm="${REALM[kind]}"`);
     return errorResponse(c, 401, 'ticket_required', `a ${kind} ticket is required (Authorization: Bearer)`);
   }
@@ -32,6 +40,7 @@ export async function bearerTicket(
     return await verifyTicket(token, kind, config.ticketSecret, deps.now());
   } catch (error) {
     if (!(error instanceof TicketError)) throw error;
+    denied(error.code);
     c.header('WWW-Authenticate', `Bearer realm="${REALM[kind]}", error="invalid_token"`);
     return errorResponse(c, 401, error.code, error.message);
   }

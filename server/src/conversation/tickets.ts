@@ -41,7 +41,7 @@ const HostTicketClaims = z.object({
   conversation,
   exp: z.number(),
   iat: z.number().optional(),
-  /** The employee's opaque id, for the audit log. */
+  /** The employee, by an id only the site can resolve: the audit log says who looked. */
   agent: z.string().min(1).max(100).optional(),
 });
 
@@ -49,7 +49,7 @@ export interface VerifiedTicket {
   conversation: string;
   /** Guest tickets only, when the site named one. */
   purpose?: string;
-  /** Host tickets only: the employee's opaque id, when the site named one. */
+  /** Host tickets only, when the site named the employee (an opaque id, for the audit log). */
   agent?: string;
   /** When this ticket stops being accepted: its exp plus the clock tolerance, so always in the future for a fresh verification. */
   expiresAt: Date;

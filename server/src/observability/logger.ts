@@ -10,7 +10,7 @@
  * (`withRequestId`, set by the request log middleware).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { pino, type DestinationStream } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -18,6 +18,11 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /**
+   * A logger on the same stream whose every line carries `fields`, from `level` up (default: this
+   * one's level). The audit log is one: `{ audit: true }` at info, whatever IDC_LOG_LEVEL says.
+   */
+  child?(fields: LogFields, level?: LogLevel): Logger;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -43,11 +48,17 @@ function line(level: string, message: string, fields: LogFields = {}): string {
   return `${new Date().toISOString()} ${level} ${message}${extra ? ` ${extra}` : ''}`;
 }
 
-export const consoleLogger: Logger = {
-  info: (message, fields) => console.log(line('info', message, fields)),
-  warn: (message, fields) => console.warn(line('warn', message, fields)),
-  error: (message, fields) => console.error(line('error', message, fields)),
-};
+function textLogger(bound: LogFields): Logger {
+  const withBound = (fields?: LogFields) => ({ ...bound, ...fields });
+  return {
+    info: (message, fields) => console.log(line('info', message, withBound(fields))),
+    warn: (message, fields) => console.warn(line('warn', message, withBound(fields))),
+    error: (message, fields) => console.error(line('error', message, withBound(fields))),
+    child: (fields, level = 'info') => atLevel(textLogger(withBound(fields)), level),
+  };
+}
+
+export const consoleLogger: Logger = textLogger({});
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -76,10 +87,15 @@ export function jsonLogger({ level = 'info', destination }: JsonLoggerOptions = 
     },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );
+  return pinoLogger(log);
+}
+
+function pinoLogger(log: PinoLogger): Logger {
   return {
     info: (message, fields) => log.info(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),
     error: (message, fields) => log.error(fields ?? {}, message),
+    child: (fields, level) => pinoLogger(log.child(fields, level ? { level } : {})),
   };
 }
 
@@ -87,5 +103,11 @@ export function jsonLogger({ level = 'info', destination }: JsonLoggerOptions = 
 export function atLevel(logger: Logger, level: LogLevel): Logger {
   if (level === 'info') return logger;
   const silent = () => {};
-  return { info: silent, warn: level === 'warn' ? logger.warn : silent, error: logger.error };
+  const { child } = logger;
+  return {
+    info: silent,
+    warn: level === 'warn' ? logger.warn : silent,
+    error: logger.error,
+    ...(child ? { child: (fields: LogFields, childLevel: LogLevel = level) => child(fields, childLevel) } : {}),
+  };
 }

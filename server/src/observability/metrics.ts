@@ -31,10 +31,12 @@ export interface Metrics {
   coreCallErrors: Counter<'operation' | 'error'>;
   /** Webhook attempts: delivered, failed (to be retried), given_up; and not_sent (never queued). */
   webhookDeliveries: Counter<'type' | 'outcome'>;
-  /** Session starts refused with 429, by route pattern. */
+  /** Session starts and status polls refused with 429, by route pattern. */
   rateLimited: Counter<'route'>;
   /** Requests that ended in a store error (unavailable, unreadable record), by the error's name. */
   storeErrors: Counter<'error'>;
+  /** Audit records written (observability/audit-log.ts), by action and outcome class (a fixed list, else `other`). */
+  auditRecords: Counter<'action' | 'outcome_class'>;
   /** Where the `idc_sessions_live` gauge reads from (the store's count); set by createDeps. */
   observeSessions(count: () => Promise<number>): void;
 }
@@ -137,8 +139,14 @@ export function createMetrics({ defaultMetrics = false }: MetricsOptions = {}): 
     }),
     rateLimited: new Counter({
       name: 'idc_rate_limited_total',
-      help: 'Session starts refused with 429 rate_limited, by route pattern',
+      help: 'Session starts and session status polls refused with 429 rate_limited, by route pattern',
       labelNames: ['route'] as const,
+      registers,
+    }),
+    auditRecords: new Counter({
+      name: 'idc_audit_records_total',
+      help: 'Audit records of looks at identities on the employee\'s side, by action and outcome class',
+      labelNames: ['action', 'outcome_class'] as const,
       registers,
     }),
     storeErrors,

@@ -30,7 +30,7 @@ import { watchRequest, wireRequest } from '../conversation/verification-requests
 
 export function agentRoutes(context: AppContext): Hono {
   const { config, deps } = context;
-  const { store, logger } = deps;
+  const { store, logger, audit } = deps;
   const keepMs = config.agentRetentionSeconds * 1000;
 
   const hostTicket = (c: Context) => bearerTicket(c, context, 'host');
@@ -45,6 +45,10 @@ export function agentRoutes(context: AppContext): Hono {
         conversation: ticket.conversation,
         identities: records.map((record) => wireIdentity(record, now)),
       };
+      const { agent, conversation } = ticket;
+      for (const identity of answer.identities) audit.record({ action: 'identities.read', agent, conversation, identity: identity.id, outcome: identity.status });
+      // An empty answer is a look too: the employee learned there was nobody.
+      if (answer.identities.length === 0) audit.record({ action: 'identities.read', agent, conversation, outcome: 'none' });
       return c.json(answer, 200, { 'Cache-Control': 'no-store' });
     })
     .delete('/identities', refuseBodyOver(BODY_LIMITS.none), async (c) => {
@@ -55,6 +59,11 @@ export function agentRoutes(context: AppContext): Hono {
       await Promise.all(outcomes.map(({ record }) => store.purgeAttributes(record.sessionId)));
       // Webhooks: a notice per identity this call forgot, and none still queued with attributes.
       await context.identities.forgotten(ticket.conversation, outcomes.filter(({ changed }) => changed).map(({ record }) => record));
+      const { agent, conversation } = ticket;
+      for (const { record, changed } of outcomes) {
+        audit.record({ action: 'identities.forget', agent, conversation, identity: record.id, outcome: changed ? 'forgotten' : 'already_forgotten' });
+      }
+      if (outcomes.length === 0) audit.record({ action: 'identities.forget', agent, conversation, outcome: 'none' });
       logger.info('conversation forgotten', { identities: outcomes.length });
       return c.body(null, 204, { 'Cache-Control': 'no-store' });
     })
@@ -142,10 +151,18 @@ class AgentStream extends LiveStream {
     this.stream.send({ event, id: String(++this.eventId), data });
   }
 
+  /** Every identity event is a look: one audit record each, as the console is shown it. */
+  private sendIdentity(record: IdentityRecord, now: number): void {
+    const identity = wireIdentity(record, now);
+    this.send('identity', JSON.stringify(identity));
+    const { agent, conversation } = this.ticket;
+    this.context.deps.audit.record({ action: 'identity.streamed', agent, conversation, identity: identity.id, outcome: identity.status });
+  }
+
   private show(record: IdentityRecord): void {
     if (this.stream.isEnded) return;
     this.shown.set(record.id, record);
-    this.send('identity', JSON.stringify(wireIdentity(record, this.context.deps.now().getTime())));
+    this.sendIdentity(record, this.context.deps.now().getTime());
     this.scheduleLapse();
   }
 
@@ -167,7 +184,7 @@ class AgentStream extends LiveStream {
       const at = this.context.deps.now().getTime();
       for (const record of this.shown.values()) {
         if (LIVE.has(record.status) && record.until <= at && record.until > now) {
-          this.send('identity', JSON.stringify(wireIdentity(record, at)));
+          this.sendIdentity(record, at);
         }
       }
       this.scheduleLapse();

@@ -17,20 +17,12 @@ import type { AppContext } from '../context.ts';
 import { EventStream } from '../streams/event-stream.ts';
 import { LiveStream } from '../streams/live-stream.ts';
 import { busyResponse, errorResponse } from '../http/errors.ts';
-import type { ResultEvent } from '../protocol.ts';
 import { matchesDigest, randomSecret } from '../crypto/secrets.ts';
-import { isRefused, isReleased, OTHER_BROWSER, settle } from '../results/binding.ts';
-import type { SessionRecord } from '../store/session-store.ts';
+import { isRefused, isReleased, settle } from '../results/binding.ts';
+import { markResultDelivered, residentView } from '../results/resident-view.ts';
 
 export const STATE_EVENT_ID = '1';
 export const FINAL_EVENT_ID = '2';
-
-export function resultEventData(session: SessionRecord): ResultEvent {
-  if (isRefused(session)) return { status: 'failed', reason: OTHER_BROWSER };
-  const result = session.result!;
-  if (result.status === 'failed') return { status: 'failed' };
-  return { status: 'succes', attributes: result.attributes, ...(result.sessionUrl ? { logout: true } : {}) };
-}
 
 export function eventsRoutes(context: AppContext): Hono {
   const { config, deps } = context;
@@ -101,30 +93,33 @@ class SessionStream extends LiveStream {
    * wake-up racing the first check cannot send two final events.
    */
   private check(): Promise<void> {
-    const { config, deps } = this.context;
+    const { deps } = this.context;
     this.checking = this.checking
       .then(async () => {
         if (this.done) return;
         const current = await deps.store.get(this.id);
         if (this.done) return;
-        if (current && isRefused(current)) {
-          // The login ended in another browser: a plain failure here, nothing of the result.
-          this.done = true;
-          this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
-          this.stream.end();
-        } else if (current?.result && !isReleased(current)) {
-          // Waiting for this browser's return, or the settle time: the release wakes this stream.
-          await settle(this.context, this.id);
-        } else if (current?.result) {
-          this.done = true;
-          this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(resultEventData(current)) });
-          const retainMs = current.result.sessionUrl ? config.feedbackTtlSeconds * 1000 : undefined;
-          await deps.store.markDelivered(this.id, config.resultGraceSeconds * 1000, retainMs);
-          this.stream.end();
-        } else if (!current || current.expiresAt <= deps.now().getTime()) {
-          this.done = true;
-          this.stream.send({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
-          this.stream.end();
+        const view = residentView(current, deps.now().getTime());
+        switch (view.state) {
+          case 'waiting':
+            // A result waiting for its release: the release wakes this stream.
+            if (view.release) await settle(this.context, this.id);
+            return;
+          case 'result':
+            this.done = true;
+            this.stream.send({ event: 'result', id: FINAL_EVENT_ID, data: JSON.stringify(view.result) });
+            if (view.delivers) await markResultDelivered(this.context, current!);
+            this.stream.end();
+            return;
+          case 'expired':
+            this.done = true;
+            this.stream.send({ event: 'expired', id: FINAL_EVENT_ID, data: '{}' });
+            this.stream.end();
+            return;
+          case 'delivered':
+            // Its attributes went while this stream opened: the reconnect is answered 204.
+            this.done = true;
+            this.stream.end();
         }
       })
       .catch((error: unknown) => {
