@@ -249,6 +249,35 @@ describe('a login settles the request', () => {
     expect(await agentCurrent()).toMatchObject({ status: 'started', identity_id: waiting.id });
   });
 
+  it('a guest ticket for one purpose may log in for the purpose of a pending request, and only while it is pending', async () => {
+    await start();
+    const ticket = await guest('conv-1', { purpose: 'report_move' });
+    const startWith = (purpose: string) =>
+      fetch(`${stack.url}/sessions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: SITE_ORIGIN },
+        body: JSON.stringify({ purpose, auth_method: 'irma', ticket }),
+      });
+
+    // Before any request, the ticket's purpose is the only one.
+    const refused = await startWith('personal_question');
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toBe('purpose_mismatch');
+
+    // Another conversation's request does not widen this ticket.
+    await askOk('conv-2', 'personal_question');
+    expect((await startWith('personal_question')).status).toBe(403);
+
+    const request = await askOk('conv-1', 'personal_question');
+    expect((await startWith('request_permit')).status).toBe(403);
+    expect((await startWith('personal_question')).status).toBe(201);
+    expect(await agentCurrent()).toMatchObject({ id: request.id, status: 'started' });
+
+    // Settled: the widening ends with it.
+    expect((await startWith('personal_question')).status).toBe(403);
+    expect((await startWith('report_move')).status).toBe(201);
+  });
+
   it('a core-started login bound on attach settles it too', async () => {
     await start();
     const request = await askOk();
