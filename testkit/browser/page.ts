@@ -134,6 +134,27 @@ export class Locator {
     await this.window.fill(await this.shownFirst(), text);
   }
 
+  /** Picks the option of a `<select>` whose text or value is `option`, as a user's choice does: `input` and `change` fire. */
+  async selectOption(option: string): Promise<void> {
+    const steps = await this.shownFirst();
+    const picked = await this.window.evaluate<boolean>(
+      withElementsExpression(
+        steps,
+        `(elements) => {
+          const select = elements[0];
+          const wanted = ${JSON.stringify(option)};
+          const match = [...select.options].find((o) => o.value === wanted || o.textContent.trim() === wanted);
+          if (!match) return false;
+          select.value = match.value;
+          select.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          return true;
+        }`,
+      ),
+    );
+    if (!picked) throw new Error(`no option ${JSON.stringify(option)} in the select`);
+  }
+
   async press(key: string): Promise<void> {
     const steps = await this.shownFirst();
     await this.window.evaluate(withElementsExpression(steps, '(elements) => { elements[0].focus(); return true; }'));
