@@ -16,7 +16,12 @@ function watchWarnings() {
   const warnings: string[] = [];
   const original = console.warn;
   console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
-  return { warnings, restore: () => (console.warn = original) };
+  return {
+    warnings,
+    restore: () => {
+      console.warn = original;
+    },
+  };
 }
 
 describe('agent: subject and meta line', () => {
@@ -67,7 +72,9 @@ describe('agent: subject and meta line', () => {
 
 describe('agent: links to the case', () => {
   let watch: ReturnType<typeof watchWarnings>;
-  beforeEach(() => (watch = watchWarnings()));
+  beforeEach(() => {
+    watch = watchWarnings();
+  });
   afterEach(() => {
     watch.restore();
     cleanUpAgent();
