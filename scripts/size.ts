@@ -2,7 +2,9 @@
  * Prints the size of the script-tag bundles (Lit included), raw, gzip and
  * brotli, against the gzip budgets of issue 18: 14.5 KB for the resident's
  * element, 12.5 KB for the employee's (LitElement and a maintained template
- * minifier, in place of our own, cost about 2 KB). Build first:
+ * minifier, in place of our own, cost about 2 KB); issue 20 added 0.25 KB to
+ * both for colours derived from the one a page set, and 2.5 KB to the
+ * employee's for the subject, case links and asking to log in. Build first:
  * `npm run build:widget`. Exits 1 when a bundle is missing or over budget.
  */
 import { readFileSync } from 'node:fs';
@@ -10,10 +12,10 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const KB = 1024;
 const bundles: [file: string, budget: number][] = [
-  ['dist/widget/id-contact-auth.js', 14.5 * KB],
-  ['dist/widget/id-contact-auth.iife.js', 14.5 * KB],
-  ['dist/widget/id-contact-agent.js', 12.5 * KB],
-  ['dist/widget/id-contact-agent.iife.js', 12.5 * KB],
+  ['dist/widget/id-contact-auth.js', 14.75 * KB],
+  ['dist/widget/id-contact-auth.iife.js', 14.75 * KB],
+  ['dist/widget/id-contact-agent.js', 15.25 * KB],
+  ['dist/widget/id-contact-agent.iife.js', 15.25 * KB],
 ];
 const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
 

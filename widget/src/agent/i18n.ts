@@ -3,7 +3,8 @@
  * names for auth method tags. Pages override any of them, the attribute
  * labels (`labels`, shared with `<id-contact-auth>`) and the method names
  * (`methodNames`) through the element's `strings` property, per language.
- * Status strings are keyed by the wire's status (`logged_out`).
+ * Status strings are keyed by the wire's status (`logged_out`). Purposes get
+ * their words from the core (`purpose_name`) or the page's `purposes`.
  */
 import { localize, type Labels, type Lang, type Overrides } from '../shared/i18n.js';
 
@@ -35,6 +36,18 @@ const en = {
   forgetFailed: 'The details could not be forgotten. Please try again.',
   announceVerified: 'Verified with {method}',
   announceStatus: 'Not verified: {status} ({method})',
+  subject: 'Subject: {purpose}',
+  caseLink: 'open the case in a new tab',
+  askPurpose: 'Subject',
+  askToVerify: 'Ask to log in',
+  requestPending: 'Asked to log in for: {purpose}. Waiting for the resident (until {time}).',
+  requestStarted: 'The resident has started logging in for: {purpose}.',
+  requestDeclined: 'The resident does not want to log in now.',
+  requestExpired: 'The request to log in has expired.',
+  request_pending: 'A request to log in is already open.',
+  unknown_purpose: 'Logging in is not possible for this subject.',
+  rate_limited: 'Too many requests. Please try again in a minute.',
+  askFailed: 'The request could not be sent. Please try again.',
 };
 
 export type AgentStrings = typeof en;
@@ -67,6 +80,18 @@ const nl: AgentStrings = {
   forgetFailed: 'Het wissen is niet gelukt. Probeer het opnieuw.',
   announceVerified: 'Geverifieerd met {method}',
   announceStatus: 'Niet geverifieerd: {status} ({method})',
+  subject: 'Onderwerp: {purpose}',
+  caseLink: 'open het dossier in een nieuw tabblad',
+  askPurpose: 'Onderwerp',
+  askToVerify: 'Vraag om inloggen',
+  requestPending: 'Gevraagd om in te loggen voor: {purpose}. Wacht op de inwoner (tot {time}).',
+  requestStarted: 'De inwoner is begonnen met inloggen voor: {purpose}.',
+  requestDeclined: 'De inwoner wil nu niet inloggen.',
+  requestExpired: 'Het verzoek om in te loggen is verlopen.',
+  request_pending: 'Er staat al een verzoek om in te loggen open.',
+  unknown_purpose: 'Voor dit onderwerp kan niet worden ingelogd.',
+  rate_limited: 'Te veel verzoeken. Probeer het over een minuut opnieuw.',
+  askFailed: 'Het verzoek kon niet worden verstuurd. Probeer het opnieuw.',
 };
 
 export const AGENT_STRINGS: Record<Lang, AgentStrings> = { nl, en };
@@ -90,4 +115,15 @@ export function agentStringsFor(
 ): { text: AgentStrings; labels: Labels; methods: Labels } {
   const { methodNames, ...rest } = overrides?.[lang] ?? {};
   return { ...localize(AGENT_STRINGS, lang, { [lang]: rest }), methods: { ...METHOD_NAMES, ...methodNames } };
+}
+
+/** The page's words for purposes: tag → text for both languages, or per language. */
+export type PurposeLabels = Record<string, string | Partial<Record<Lang, string>>>;
+
+/** A purpose in plain words: the core's name, else the page's label in `lang` (else its other one), else the tag. */
+export function purposeLabel(purpose: string, lang: Lang, labels?: PurposeLabels, coreName?: string): string {
+  if (coreName) return coreName;
+  const label = labels && Object.hasOwn(labels, purpose) ? labels[purpose] : undefined;
+  if (typeof label === 'string') return label || purpose;
+  return label?.[lang] || label?.[lang === 'nl' ? 'en' : 'nl'] || purpose;
 }

@@ -1,8 +1,9 @@
 /**
  * `<id-contact-agent>`'s states and transitions, in one declarative table of
- * two regions that run side by side: `feed` (the connection to the
- * conversation's identity stream) and `forget` (the Forget button's confirm
- * step and its request).
+ * three regions that run side by side: `feed` (the connection to the
+ * conversation's stream of identities and requests), `forget` (the Forget
+ * button's confirm step and its request) and `ask` (asking the resident to
+ * log in: free, sending, failed, or waiting while a request is pending).
  *
  * `AgentMachine.send` is the only way to change state. It is synchronous and
  * offers each input to both regions; a region that does not list the input
@@ -10,8 +11,8 @@
  * double clicks). To add a state, add a row; if it carries data, a case to
  * `reduce`.
  */
-import type { DenyCode } from './transport.js';
-import type { Identity } from '../shared/wire.js';
+import type { AskError, DenyCode } from './transport.js';
+import type { Identity, VerificationRequest } from '../shared/wire.js';
 
 export type AgentInput =
   /** A ticket is there: start following the stream. */
@@ -24,7 +25,17 @@ export type AgentInput =
   | { type: 'cancel' }
   | { type: 'confirm' }
   | { type: 'forgot' }
-  | { type: 'forgetFailed' };
+  | { type: 'forgetFailed' }
+  /** The stream says the conversation's request is pending. */
+  | { type: 'pending'; request: VerificationRequest }
+  /** The stream says it is settled (started, declined, expired), or that there is none. */
+  | { type: 'settled'; request: VerificationRequest | null }
+  /** A pending request's `expires_at` passed here before the stream said so. */
+  | { type: 'lapse'; id: string }
+  | { type: 'askVerify'; purpose: string }
+  /** The backend made the request (201). */
+  | { type: 'asked'; request: VerificationRequest }
+  | { type: 'askFailed'; error: AskError };
 
 export type AgentInputType = AgentInput['type'];
 
@@ -33,9 +44,9 @@ export const TABLE = {
     /** No ticket yet. */
     idle: { connect: 'connecting' },
     connecting: { open: 'live', lost: 'reconnecting', deny: 'denied' },
-    live: { identity: 'live', lost: 'reconnecting', deny: 'denied' },
-    /** Waiting to reconnect; the identities last seen stay. */
-    reconnecting: { open: 'live', lost: 'reconnecting', deny: 'denied' },
+    live: { identity: 'live', pending: 'live', settled: 'live', lapse: 'live', lost: 'reconnecting', deny: 'denied' },
+    /** Waiting to reconnect; the identities and the request last seen stay. */
+    reconnecting: { open: 'live', lapse: 'reconnecting', lost: 'reconnecting', deny: 'denied' },
     /** The ticket was refused: nothing more happens until a new ticket (a new machine). */
     denied: {},
   },
@@ -45,20 +56,33 @@ export const TABLE = {
     deleting: { forgot: 'idle', forgetFailed: 'failed', deny: 'idle' },
     failed: { ask: 'confirming', cancel: 'idle', deny: 'idle' },
   },
+  ask: {
+    idle: { askVerify: 'sending', pending: 'waiting' },
+    sending: { asked: 'waiting', askFailed: 'failed', pending: 'waiting', deny: 'idle' },
+    failed: { askVerify: 'sending', pending: 'waiting', deny: 'idle' },
+    /** A request is pending: nobody can ask again until it is settled. */
+    waiting: { settled: 'idle', lapse: 'idle', deny: 'idle' },
+  },
 } as const satisfies Record<string, Record<string, Partial<Record<AgentInputType, string>>>>;
 
 export type FeedState = keyof typeof TABLE.feed;
 export type ForgetState = keyof typeof TABLE.forget;
+export type AskState = keyof typeof TABLE.ask;
 
 export interface AgentContext {
   /** In the order they first appeared (oldest first). */
   identities: readonly Identity[];
+  /** The conversation's latest request to verify, as last heard. */
+  request: VerificationRequest | null;
+  /** Why the last ask failed, while the ask region is `failed`. */
+  askError?: AskError;
   denied?: DenyCode;
 }
 
 export interface AgentSnapshot {
   feed: FeedState;
   forget: ForgetState;
+  ask: AskState;
   ctx: AgentContext;
 }
 
@@ -75,13 +99,37 @@ export function merge(list: readonly Identity[], incoming: Identity): readonly I
   return list.map((shown, j) => (j === i ? incoming : shown));
 }
 
+/**
+ * The request to show: a new one replaces the old; of two versions of one,
+ * the later `updated_at` wins. Returns `shown` itself when nothing changes
+ * (the 201's request, then the stream's same version).
+ */
+export function mergeRequest(shown: VerificationRequest | null, incoming: VerificationRequest | null): VerificationRequest | null {
+  if (!shown || !incoming || shown.id !== incoming.id) return incoming;
+  const older = Date.parse(incoming.updated_at) < Date.parse(shown.updated_at);
+  const same = incoming.updated_at === shown.updated_at && incoming.status === shown.status;
+  return older || same ? shown : incoming;
+}
+
 function reduce(ctx: AgentContext, input: AgentInput): AgentContext {
   switch (input.type) {
     case 'identity':
       return { ...ctx, identities: merge(ctx.identities, input.identity) };
+    case 'pending':
+    case 'settled':
+    case 'asked':
+      return { ...ctx, request: mergeRequest(ctx.request, input.request) };
+    case 'lapse': {
+      const { request } = ctx;
+      return request?.id === input.id && request.status === 'pending' ? { ...ctx, request: { ...request, status: 'expired' } } : ctx;
+    }
+    case 'askVerify':
+      return { ...ctx, askError: undefined };
+    case 'askFailed':
+      return { ...ctx, askError: input.error };
     case 'deny':
       // Access ended: nothing stays on screen that the ticket no longer allows.
-      return { identities: [], denied: input.code };
+      return { identities: [], request: null, denied: input.code };
     default:
       return ctx;
   }
@@ -96,7 +144,8 @@ export type AgentListener = (input: AgentInput, before: AgentSnapshot) => void;
 export class AgentMachine implements AgentSnapshot {
   feed: FeedState = 'idle';
   forget: ForgetState = 'idle';
-  ctx: AgentContext = { identities: [] };
+  ask: AskState = 'idle';
+  ctx: AgentContext = { identities: [], request: null };
 
   constructor(private readonly listener: AgentListener) {}
 
@@ -104,11 +153,13 @@ export class AgentMachine implements AgentSnapshot {
   send(input: AgentInput): boolean {
     const feed = next('feed', this.feed, input.type);
     const forget = next('forget', this.forget, input.type);
-    if (!feed && !forget) return false;
-    const before = { feed: this.feed, forget: this.forget, ctx: this.ctx };
+    const ask = next('ask', this.ask, input.type);
+    if (!feed && !forget && !ask) return false;
+    const before = { feed: this.feed, forget: this.forget, ask: this.ask, ctx: this.ctx };
     this.ctx = reduce(this.ctx, input);
     this.feed = feed ?? this.feed;
     this.forget = forget ?? this.forget;
+    this.ask = ask ?? this.ask;
     this.listener(input, before);
     return true;
   }

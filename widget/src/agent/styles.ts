@@ -92,6 +92,37 @@ export const agentStyles = [
       border-color: var(--_error);
       color: var(--_bg);
     }
+    [part~='subject'] {
+      font-weight: 600;
+    }
+    a {
+      color: var(--_accent);
+    }
+    .ask {
+      margin-top: 0.75em;
+    }
+    select {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: 0.5em;
+      min-height: 2.75em;
+      max-width: 100%;
+    }
+    [aria-disabled='true'] {
+      cursor: not-allowed;
+      border-style: dashed;
+      background: transparent;
+    }
+    [part~='request'],
+    [part~='request-error'] {
+      margin: 0.5em 0 0;
+    }
+    [part~='request-error'] {
+      color: var(--_error);
+    }
     .danger:hover {
       background: color-mix(in srgb, var(--_error) 85%, var(--_fg));
     }

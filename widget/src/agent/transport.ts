@@ -1,12 +1,13 @@
 /**
  * Everything `<id-contact-agent>` says to the backend: the conversation's
- * identity stream (`GET /agent/events`, read with fetch so it can carry the
- * host ticket as a Bearer) and Forget (`DELETE /agent/identities`). Knows
- * nothing of rendering or state.
+ * stream of identities and requests (`GET /agent/events`, read with fetch so
+ * it can carry the host ticket as a Bearer), Forget (`DELETE
+ * /agent/identities`) and asking the resident to log in (`POST
+ * /agent/requests`). Knows nothing of rendering or state.
  */
 import { endpoint, isString } from '../shared/http.js';
 import { SseParser } from '../shared/sse.js';
-import type { Attributes, Identity, IdentityStatus } from '../shared/wire.js';
+import type { Attributes, Identity, IdentityStatus, RequestStatus, VerificationRequest } from '../shared/wire.js';
 
 /** Why the backend refuses the ticket; the element stops until it gets a new one. */
 export type DenyCode = 'ticket_expired' | 'invalid_ticket';
@@ -15,6 +16,8 @@ export interface FeedHandlers {
   /** The stream is open (again); a snapshot of the current identities follows. */
   open(): void;
   identity(identity: Identity): void;
+  /** The conversation's request to verify, as it is now (null: none). */
+  request(request: VerificationRequest | null): void;
   /** The connection failed or ended; another attempt is scheduled. */
   lost(): void;
   /** The ticket is refused (401): nothing more is tried. */
@@ -55,10 +58,47 @@ export function parseIdentity(data: string): Identity | undefined {
     updated_at: isString(v.updated_at) ? v.updated_at : '',
   };
   if (v.reason === 'other_browser') identity.reason = v.reason;
+  if (isString(v.purpose_name) && v.purpose_name) identity.purpose_name = v.purpose_name;
   if (v.status === 'verified' && v.attributes && typeof v.attributes === 'object') {
     identity.attributes = Object.fromEntries(Object.entries(v.attributes).filter(([, value]) => isString(value))) as Attributes;
   }
   return identity;
+}
+
+const REQUEST_STATUSES: readonly string[] = ['pending', 'started', 'declined', 'expired'] satisfies RequestStatus[];
+
+/**
+ * A request as the backend sent it, or undefined when it is not one. A
+ * status this element does not know makes it no request: it could not tell
+ * whether asking again is allowed.
+ */
+function requestFrom(v: unknown): VerificationRequest | undefined {
+  const r = v as Partial<Record<keyof VerificationRequest, unknown>> | null;
+  if (!r || typeof r !== 'object' || !isString(r.id) || !isString(r.purpose) || !isString(r.status)) return undefined;
+  if (!REQUEST_STATUSES.includes(r.status) || !isString(r.expires_at) || !isString(r.updated_at)) return undefined;
+  const request: VerificationRequest = {
+    id: r.id,
+    purpose: r.purpose,
+    status: r.status as RequestStatus,
+    expires_at: r.expires_at,
+    updated_at: r.updated_at,
+  };
+  if (isString(r.purpose_name)) request.purpose_name = r.purpose_name;
+  if (isString(r.identity_id)) request.identity_id = r.identity_id;
+  return request;
+}
+
+/** A `request` event's data (`{request}`, the request or null), or undefined when it is not one. */
+export function parseRequest(data: string): { request: VerificationRequest | null } | undefined {
+  let v: { request?: unknown } | null;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (v?.request === null) return { request: null };
+  const request = requestFrom(v?.request);
+  return request && { request };
 }
 
 /** A 401 (or 403) answer's reason: the backend's `ticket_expired`, else `invalid_ticket`. */
@@ -128,6 +168,9 @@ export function followFeed(
         else if (event.type === 'identity') {
           const identity = parseIdentity(event.data);
           if (identity) handlers.identity(identity);
+        } else if (event.type === 'request') {
+          const current = parseRequest(event.data);
+          if (current) handlers.request(current.request);
         }
       }, lastEventId);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -171,4 +214,43 @@ export async function forgetIdentities(backend: string, ticket: string): Promise
   } catch {
     return 'failed';
   }
+}
+
+/**
+ * Why asking failed: one is open already (409 `request_pending`), the core
+ * does not know the purpose (400 `unknown_purpose`), too many asks (429),
+ * the backend was not reached (`network`), or anything else (`failed`).
+ */
+export type AskError = 'request_pending' | 'unknown_purpose' | 'rate_limited' | 'network' | 'failed';
+
+/**
+ * `POST /agent/requests` `{purpose}`: asks the conversation's resident to log
+ * in. Resolves to the request made (201), the refusal of the ticket, or why
+ * it failed. Never rejects.
+ */
+export async function askToVerify(
+  backend: string,
+  ticket: string,
+  purpose: string,
+): Promise<{ request: VerificationRequest } | { error: AskError | DenyCode }> {
+  let response: Response;
+  try {
+    response = await fetch(endpoint(backend, 'agent/requests'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ purpose }),
+    });
+  } catch {
+    return { error: 'network' };
+  }
+  const refused = await refusal(response);
+  if (refused) return { error: refused };
+  if (response.status === 429) return { error: 'rate_limited' };
+  const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
+  if (response.status === 201) {
+    const made = requestFrom(body);
+    return made ? { request: made } : { error: 'failed' };
+  }
+  const code = body?.error;
+  return { error: code === 'request_pending' || code === 'unknown_purpose' ? code : 'failed' };
 }

@@ -8,6 +8,8 @@ import type { IdContactAgent } from '../../src/id-contact-agent.js';
 import {
   agentButton,
   agentPart,
+  askButton,
+  askError,
   behave,
   cleanUpAgent,
   expireTicket,
@@ -15,10 +17,13 @@ import {
   mountAgent,
   newTicket,
   push,
+  requestLine,
   root,
+  setRequest,
   shown,
   until,
   untilState,
+  verificationRequest,
 } from '../support/agent.js';
 import { expectRunPreferences, pageScheme } from '../support/browser.js';
 
@@ -123,6 +128,37 @@ describe(`agent: axe finds no violation (${scheme} colour scheme)`, () => {
     await everyStatus(ticket);
     const { el } = await mountAgent({ ticket, theme: scheme === 'light' ? 'dark' : 'light' });
     await until(() => shown(el).length === 6, 'all identities');
+    await audit(el);
+  });
+
+  const PURPOSES = { report_move: { nl: 'Verhuizing doorgeven', en: 'Report a move' }, passport: 'Paspoort' };
+
+  it('asking: one purpose, a choice of several, sending, and each request status', async () => {
+    const ticket = newTicket();
+    await push(ticket, identity({ purpose: 'report_move' }));
+    const { el } = await mountAgent({ ticket, purposes: { report_move: PURPOSES.report_move }, links: { bsn: 'https://zaak.example/{value}' } });
+    await until(() => shown(el).length === 1, 'the identity');
+    await audit(el);
+    el.purposes = PURPOSES;
+    await until(() => root(el).querySelector('select'), 'the choice');
+    await audit(el);
+    await behave(ticket, { ask: 'hang' });
+    askButton(el)!.click();
+    await audit(el);
+    for (const status of ['pending', 'started', 'declined', 'expired'] as const) {
+      await setRequest(ticket, verificationRequest({ status, updated_at: new Date(Date.now() + 1000).toISOString() }));
+      await until(() => requestLine(el)?.dataset['status'] === status, status);
+      await audit(el);
+    }
+  });
+
+  it('asking failed', async () => {
+    const ticket = newTicket();
+    await behave(ticket, { ask: 429 });
+    const { el } = await mountAgent({ ticket, purposes: PURPOSES });
+    await untilState(el, 'live');
+    askButton(el)!.click();
+    await until(() => askError(el), 'the error');
     await audit(el);
   });
 });

@@ -1,15 +1,24 @@
 /** `<id-contact-agent>`'s state table, its merge rule, identity parsing and strings. */
 import { expect } from '@open-wc/testing';
-import { AGENT_STRINGS, agentStringsFor } from '../../src/agent/i18n.js';
-import { AgentMachine, merge, TABLE, type AgentInput } from '../../src/agent/state.js';
-import { parseIdentity } from '../../src/agent/transport.js';
-import type { Identity } from '../../src/shared/wire.js';
+import { AGENT_STRINGS, agentStringsFor, purposeLabel } from '../../src/agent/i18n.js';
+import { AgentMachine, merge, mergeRequest, TABLE, type AgentInput } from '../../src/agent/state.js';
+import { parseIdentity, parseRequest } from '../../src/agent/transport.js';
+import type { Identity, VerificationRequest } from '../../src/shared/wire.js';
 
 const login = (overrides: Partial<Identity> = {}): Identity => ({
   id: 'a',
   purpose: 'p',
   auth_method: 'irma',
   status: 'waiting',
+  updated_at: '2030-01-01T10:00:00Z',
+  ...overrides,
+});
+
+const req = (overrides: Partial<VerificationRequest> = {}): VerificationRequest => ({
+  id: 'r1',
+  purpose: 'report_move',
+  status: 'pending',
+  expires_at: '2030-01-01T10:05:00Z',
   updated_at: '2030-01-01T10:00:00Z',
   ...overrides,
 });
@@ -49,7 +58,7 @@ describe('agent state table', () => {
     expect(machine.forget).to.equal('confirming');
     machine.send({ type: 'deny', code: 'ticket_expired' });
     expect([machine.feed, machine.forget]).to.deep.equal(['denied', 'idle']);
-    expect(machine.ctx).to.deep.equal({ identities: [], denied: 'ticket_expired' });
+    expect(machine.ctx).to.deep.equal({ identities: [], request: null, denied: 'ticket_expired' });
     for (const type of ['open', 'lost', 'connect'] as const) expect(machine.send({ type }), type).to.equal(false);
     expect(machine.send({ type: 'identity', identity: login() })).to.equal(false);
   });
@@ -67,6 +76,43 @@ describe('agent state table', () => {
     machine.send({ type: 'ask' });
     machine.send({ type: 'cancel' });
     expect(machine.forget).to.equal('idle');
+  });
+
+  it('asking: one at a time, refused while a request is pending, free again once it is settled or lapses', () => {
+    const { machine } = recorder();
+    machine.send({ type: 'connect' });
+    machine.send({ type: 'open' });
+    expect(machine.send({ type: 'askVerify', purpose: 'report_move' })).to.equal(true);
+    expect(machine.send({ type: 'askVerify', purpose: 'report_move' })).to.equal(false);
+    machine.send({ type: 'askFailed', error: 'rate_limited' });
+    expect([machine.ask, machine.ctx.askError]).to.deep.equal(['failed', 'rate_limited']);
+    machine.send({ type: 'askVerify', purpose: 'report_move' });
+    expect(machine.ctx.askError).to.equal(undefined);
+    machine.send({ type: 'asked', request: req() });
+    expect(machine.ask).to.equal('waiting');
+    expect(machine.send({ type: 'askVerify', purpose: 'report_move' })).to.equal(false);
+    // The stream's copy of the same version changes nothing.
+    const shown = machine.ctx.request;
+    machine.send({ type: 'pending', request: req() });
+    expect(machine.ctx.request).to.equal(shown);
+    machine.send({ type: 'settled', request: req({ status: 'declined', updated_at: '2030-01-01T10:01:00Z' }) });
+    expect([machine.ask, machine.ctx.request!.status]).to.deep.equal(['idle', 'declined']);
+    // A new request from elsewhere (another console) blocks asking too; it lapses at its time.
+    machine.send({ type: 'pending', request: req({ id: 'r2' }) });
+    expect(machine.ask).to.equal('waiting');
+    machine.send({ type: 'lapse', id: 'r2' });
+    expect([machine.ask, machine.ctx.request!.status]).to.deep.equal(['idle', 'expired']);
+  });
+
+  it('merges requests: a new id replaces, an older version of the same is ignored, null clears', () => {
+    const pending = req();
+    expect(mergeRequest(null, pending)).to.equal(pending);
+    const started = req({ status: 'started', identity_id: 'a', updated_at: '2030-01-01T10:01:00Z' });
+    expect(mergeRequest(started, pending)).to.equal(started);
+    expect(mergeRequest(pending, started)).to.equal(started);
+    const other = req({ id: 'r2', updated_at: '2029-01-01T00:00:00Z' });
+    expect(mergeRequest(started, other)).to.equal(other);
+    expect(mergeRequest(started, null)).to.equal(null);
   });
 
   it('merges by id: new ones at the end, the later updated_at wins, a tie goes to the later event', () => {
@@ -93,11 +139,42 @@ describe('agent identity events', () => {
     expect(parseIdentity(data({ status: 'logged_out', attributes: { bsn: '1' } }))).to.not.have.property('attributes');
   });
 
+  it('keeps the core’s name for the purpose when it is a string', () => {
+    expect(parseIdentity(JSON.stringify({ ...login(), purpose_name: 'Verhuizing' }))!.purpose_name).to.equal('Verhuizing');
+    expect(parseIdentity(JSON.stringify({ ...login(), purpose_name: 5 }))).to.not.have.property('purpose_name');
+  });
+
   it('refuses what is not an identity; keeps an unknown status as it came', () => {
     expect(parseIdentity('not json')).to.equal(undefined);
     expect(parseIdentity('null')).to.equal(undefined);
     expect(parseIdentity(JSON.stringify({ status: 'verified' }))).to.equal(undefined);
     expect(parseIdentity(JSON.stringify({ ...login(), status: 'suspended' }))!.status).to.equal('suspended');
+  });
+});
+
+describe('agent request events', () => {
+  it('takes a request or null; refuses what is not one, or a status it does not know', () => {
+    expect(parseRequest(JSON.stringify({ request: null }))).to.deep.equal({ request: null });
+    const full = req({ purpose_name: 'Verhuizing', status: 'started', identity_id: 'a' });
+    expect(parseRequest(JSON.stringify({ request: { ...full, extra: 1 } }))).to.deep.equal({ request: full });
+    expect(parseRequest('not json')).to.equal(undefined);
+    expect(parseRequest('{}')).to.equal(undefined);
+    expect(parseRequest(JSON.stringify({ request: { ...req(), status: 'paused' } }))).to.equal(undefined);
+    expect(parseRequest(JSON.stringify({ request: { ...req(), expires_at: 5 } }))).to.equal(undefined);
+  });
+});
+
+describe('agent purposes in plain words', () => {
+  const labels = { a: { nl: 'Verhuizing', en: 'Moving' }, b: 'Paspoort', c: { nl: 'Alleen Nederlands' } };
+  it('the core’s name first, then the page’s label in the language (or the other), then the tag', () => {
+    expect(purposeLabel('a', 'nl', labels, 'Naam van de core')).to.equal('Naam van de core');
+    expect(purposeLabel('a', 'nl', labels)).to.equal('Verhuizing');
+    expect(purposeLabel('a', 'en', labels)).to.equal('Moving');
+    expect(purposeLabel('b', 'en', labels)).to.equal('Paspoort');
+    expect(purposeLabel('c', 'en', labels)).to.equal('Alleen Nederlands');
+    expect(purposeLabel('d', 'en', labels)).to.equal('d');
+    expect(purposeLabel('toString', 'nl', labels)).to.equal('toString');
+    expect(purposeLabel('a', 'nl')).to.equal('a');
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { agentPart, cleanUpAgent, identity, mountAgent, newTicket, push, shown, until } from '../support/agent.js';
+import { contrast } from '../support/contrast.js';
 
 describe('agent: theming', () => {
   let style: HTMLStyleElement | undefined;
@@ -61,4 +62,26 @@ describe('agent: theming', () => {
     expect(el.getAttribute('theme')).to.equal('dark');
     expect(background()).to.equal('rgb(27, 27, 31)');
   });
+
+  for (const [background, theme] of [
+    ['#fdf6e3', 'dark'],
+    ['#fdf6e3', 'light'],
+    ['#172a3a', 'light'],
+    ['#172a3a', 'dark'],
+  ] as const) {
+    it(`with only --id-contact-background ${background}, theme="${theme}": text and the verified badge stay at 4.5:1`, async () => {
+      style = document.createElement('style');
+      style.textContent = `id-contact-agent { --id-contact-background: ${background}; }`;
+      document.head.append(style);
+      const ticket = newTicket();
+      await push(ticket, identity());
+      const { el } = await mountAgent({ ticket, theme });
+      await until(() => shown(el).length === 1, 'the identity');
+      const box = getComputedStyle(agentPart(el, 'container'));
+      const badge = getComputedStyle(agentPart(el, 'badge'));
+      expect(contrast(box.color, box.backgroundColor)).to.be.at.least(4.5);
+      expect(contrast(badge.color, badge.backgroundColor)).to.be.at.least(4.5);
+      expect(contrast(getComputedStyle(agentPart(el, 'attribute-value')).color, box.backgroundColor)).to.be.at.least(4.5);
+    });
+  }
 });

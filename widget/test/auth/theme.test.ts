@@ -1,6 +1,7 @@
 /** Theming from the host page: custom properties, ::part and the theme attribute. */
 import { expect } from '@open-wc/testing';
 import { button, cleanUp, mount, part, waitForState } from '../support/browser.js';
+import { contrast } from '../support/contrast.js';
 
 describe('theming', () => {
   let style: HTMLStyleElement | undefined;
@@ -46,4 +47,25 @@ describe('theming', () => {
     expect(light).to.equal('rgb(255, 255, 255)');
     expect(dark).to.equal('rgb(27, 27, 31)');
   });
+
+  for (const [background, theme] of [
+    ['#fdf6e3', 'dark'],
+    ['#fdf6e3', 'light'],
+    ['#172a3a', 'light'],
+    ['#172a3a', 'dark'],
+  ] as const) {
+    it(`with only --id-contact-background ${background}, theme="${theme}": text, error and button stay at 4.5:1`, async () => {
+      style = document.createElement('style');
+      style.textContent = `id-contact-auth { --id-contact-background: ${background}; }`;
+      document.head.append(style);
+      const { el } = await mount({ backend: 'http://127.0.0.1:9' });
+      el.setAttribute('theme', theme);
+      await waitForState(el, 'error');
+      const box = getComputedStyle(part(el, 'container'));
+      const retry = getComputedStyle(button(el, 'Opnieuw proberen'));
+      expect(contrast(box.color, box.backgroundColor)).to.be.at.least(4.5);
+      expect(contrast(getComputedStyle(part(el, 'status')).color, box.backgroundColor)).to.be.at.least(4.5);
+      expect(contrast(retry.color, retry.backgroundColor)).to.be.at.least(4.5);
+    });
+  }
 });

@@ -15,17 +15,34 @@
  * - `DELETE /agent/identities` → 204: every identity becomes `forgotten`
  *   (attributes gone), which the streams then show.
  * - `GET /agent/identities` → `{conversation, identities}`.
+ * - `event: request` (`data: {request}`): the conversation's request to
+ *   verify, at connect when it has one, then on every change.
+ * - `POST /agent/requests` `{purpose}` → as the backend (server/src/protocol.ts):
+ *   201 with the new pending request (and its `request` event); 409
+ *   `request_pending` while one is pending; 400 `unknown_purpose` for a
+ *   purpose the fixture's core does not know (KNOWN_PURPOSES); 400
+ *   `invalid_request` for a body without one. `behave({ask})` makes it answer
+ *   429, 500, hang, or drop the connection (`network`).
  * - A refused ticket: 401 `{"error": code, "message"}`; no Bearer: 401
  *   `ticket_required`.
- * - CORS for the test page's origins, allowing `Authorization` and
- *   `Last-Event-ID`, and `DELETE`.
+ * - CORS for the test page's origins, allowing `Authorization`,
+ *   `Content-Type` and `Last-Event-ID`, `DELETE` and `POST`.
  *
  * Each ticket is its own conversation, made on first use; tests use a fresh
  * ticket each, so nothing leaks between them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Identity } from '../../src/shared/wire.ts';
+import type { Identity, VerificationRequest } from '../../src/shared/wire.ts';
+
+/** The purposes the fixture's core knows, and its names for those that have one. */
+export const KNOWN_PURPOSES: Record<string, string | undefined> = {
+  report_move: undefined,
+  personal_question: 'Persoonlijke vraag',
+  request_permit: undefined,
+};
+/** How long a request made through the fixture stays pending. */
+export const REQUEST_TTL_MS = 300_000;
 
 /** What a test pushes: `updated_at` defaults to now. */
 export type IdentityInput = Omit<Identity, 'updated_at'> & { updated_at?: string };
@@ -38,6 +55,11 @@ export interface AgentBehaviour {
   forget?: number | 'hang';
   /** A refusal (401 with this code) for every request of the conversation. */
   refuse?: 'ticket_expired' | 'invalid_ticket' | 'ticket_required' | null;
+  /**
+   * `POST /agent/requests`: as the backend (default), `hang`, `network` (connection dropped), or a
+   * status to fail with (409 as `request_pending`: one pending that the element has not heard of).
+   */
+  ask?: 'ok' | 'hang' | 'network' | number;
 }
 
 export interface AgentLog {
@@ -45,12 +67,15 @@ export interface AgentLog {
   connections: { authorization: string | null; lastEventId: string | null }[];
   /** Every `DELETE /agent/identities`. */
   forgets: { authorization: string | null }[];
+  /** Every `POST /agent/requests`: its Authorization, Content-Type and body as received. */
+  asks: { authorization: string | null; contentType: string | null; body: string }[];
   /** Streams open now. */
   open: number;
 }
 
 interface Conversation {
   identities: Map<string, { identity: Identity; eventId: number }>;
+  request: VerificationRequest | null;
   lastId: number;
   streams: Set<ServerResponse>;
   behaviour: AgentBehaviour;
@@ -60,6 +85,10 @@ interface Conversation {
 export interface AgentFeedFixture {
   url: string;
   push(ticket: string, identity: IdentityInput): void;
+  /** Sets the conversation's request (or changes its status) and streams it. */
+  setRequest(ticket: string, request: VerificationRequest | null): void;
+  /** The conversation's request as the fixture has it. */
+  request(ticket: string): VerificationRequest | null;
   /** Sends `: heartbeat` on the conversation's streams. */
   heartbeat(ticket: string): void;
   /** Ends the conversation's streams without `ticket_expired`. */
@@ -82,7 +111,14 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
   const conversation = (ticket: string): Conversation => {
     let found = conversations.get(ticket);
     if (!found) {
-      found = { identities: new Map(), lastId: 0, streams: new Set(), behaviour: {}, log: { connections: [], forgets: [] } };
+      found = {
+        identities: new Map(),
+        request: null,
+        lastId: 0,
+        streams: new Set(),
+        behaviour: {},
+        log: { connections: [], forgets: [], asks: [] },
+      };
       conversations.set(ticket, found);
     }
     return found;
@@ -92,6 +128,24 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
     `event: identity\nid: ${entry.eventId}\ndata: ${JSON.stringify(entry.identity)}\n\n`;
   const broadcast = (c: Conversation, text: string) => {
     for (const stream of c.streams) stream.write(text);
+  };
+  const requestFrame = (c: Conversation) => `event: request\nid: ${++c.lastId}\ndata: ${JSON.stringify({ request: c.request })}\n\n`;
+  const setRequest = (c: Conversation, request: VerificationRequest | null) => {
+    c.request = request;
+    broadcast(c, requestFrame(c));
+  };
+  let requests = 0;
+  const newRequest = (purpose: string): VerificationRequest => {
+    const now = Date.now();
+    const name = KNOWN_PURPOSES[purpose];
+    return {
+      id: `request-${++requests}`,
+      purpose,
+      ...(name ? { purpose_name: name } : {}),
+      status: 'pending',
+      expires_at: new Date(now + REQUEST_TTL_MS).toISOString(),
+      updated_at: new Date(now).toISOString(),
+    };
   };
   const store = (c: Conversation, identity: Identity) => {
     const entry = { identity, eventId: ++c.lastId };
@@ -118,8 +172,8 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
     const path = new URL(req.url ?? '/', 'http://fixture').pathname;
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, DELETE',
-        'Access-Control-Allow-Headers': 'Authorization, Last-Event-ID',
+        'Access-Control-Allow-Methods': 'GET, DELETE, POST',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Last-Event-ID',
         'Access-Control-Max-Age': '600',
       });
       return res.end();
@@ -138,6 +192,7 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
       res.write(': connected\n\n');
       for (const entry of c.identities.values()) res.write(frame(entry));
+      if (c.request) res.write(requestFrame(c));
       c.streams.add(res);
       const beat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
       res.on('close', () => {
@@ -160,6 +215,38 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
       res.writeHead(204);
       return res.end();
     }
+    if (req.method === 'POST' && path === '/agent/requests') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        c?.log.asks.push({ authorization, contentType: req.headers['content-type'] ?? null, body });
+        if (!c) return refuse(res, 'ticket_required');
+        if (c.behaviour.refuse) return refuse(res, c.behaviour.refuse);
+        const { ask = 'ok' } = c.behaviour;
+        if (ask === 'hang') return;
+        if (ask === 'network') return res.destroy();
+        if (ask !== 'ok') {
+          const error = ask === 409 ? 'request_pending' : ask === 429 ? 'too_many_requests' : 'unavailable';
+          return json(res, ask, { error, message: 'the fixture was told to fail' });
+        }
+        let purpose: unknown;
+        try {
+          purpose = (JSON.parse(body) as { purpose?: unknown }).purpose;
+        } catch {
+          // answered below
+        }
+        if (typeof purpose !== 'string' || !purpose) return json(res, 400, { error: 'invalid_request', message: 'purpose: required' });
+        if (!Object.hasOwn(KNOWN_PURPOSES, purpose)) {
+          return json(res, 400, { error: 'unknown_purpose', message: 'purpose: the ID Contact core does not know this purpose' });
+        }
+        if (c.request?.status === 'pending') return json(res, 409, { error: 'request_pending', message: 'a request is pending already' });
+        const made = newRequest(purpose);
+        setRequest(c, made);
+        json(res, 201, made);
+      });
+      return;
+    }
     if (req.method === 'GET' && path === '/agent/identities') {
       if (!c) return refuse(res, 'ticket_required');
       if (c.behaviour.refuse) return refuse(res, c.behaviour.refuse);
@@ -175,6 +262,12 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
     url: `http://127.0.0.1:${port}`,
     push(ticket, identity) {
       store(conversation(ticket), { ...identity, updated_at: identity.updated_at ?? new Date().toISOString() });
+    },
+    setRequest(ticket, request) {
+      setRequest(conversation(ticket), request);
+    },
+    request(ticket) {
+      return conversation(ticket).request;
     },
     heartbeat(ticket) {
       broadcast(conversation(ticket), ': heartbeat\n\n');
@@ -192,7 +285,7 @@ export async function startAgentFeedFixture(allowedOrigins: string[], heartbeatM
     },
     log(ticket) {
       const c = conversation(ticket);
-      return { connections: [...c.log.connections], forgets: [...c.log.forgets], open: c.streams.size };
+      return { connections: [...c.log.connections], forgets: [...c.log.forgets], asks: [...c.log.asks], open: c.streams.size };
     },
     async close() {
       server.closeAllConnections();

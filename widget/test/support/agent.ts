@@ -7,8 +7,8 @@ import { fixture, fixtureCleanup } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { html, nothing } from 'lit';
 import '../../src/define-agent.js';
-import type { AgentErrorCode, FeedState, IdContactAgent } from '../../src/id-contact-agent.js';
-import type { Identity } from '../../src/shared/wire.js';
+import type { AgentErrorCode, AskError, CaseLinks, FeedState, IdContactAgent, PurposeLabels } from '../../src/id-contact-agent.js';
+import type { Identity, VerificationRequest } from '../../src/shared/wire.js';
 import type { AgentBehaviour, AgentLog, IdentityInput } from './agent-feed-fixture.js';
 import { poll } from './poll.js';
 
@@ -28,6 +28,9 @@ export const endStream = (ticket: string) => executeServerCommand('agent-end', {
 export const expireTicket = (ticket: string) => executeServerCommand('agent-expire', { ticket });
 export const behave = (ticket: string, behaviour: AgentBehaviour) => executeServerCommand('agent-behave', { ticket, behaviour });
 export const feedLog = (ticket: string) => executeServerCommand('agent-log', { ticket }) as Promise<AgentLog>;
+export const setRequest = (ticket: string, request: VerificationRequest | null) => executeServerCommand('agent-request', { ticket, request });
+export const currentRequest = (ticket: string) =>
+  executeServerCommand('agent-current-request', { ticket }) as Promise<VerificationRequest | null>;
 
 export const PERSON = { fullname: 'Sanne de Vries', bsn: '999993653', email: 'sanne@example.nl' };
 
@@ -49,30 +52,38 @@ export interface AgentMountOptions {
   backend?: string;
   lang?: string;
   theme?: 'light' | 'dark';
+  /** Set as the `purposes` attribute (JSON). */
+  purposes?: PurposeLabels;
+  /** Set as the `links` attribute (JSON). */
+  links?: CaseLinks;
+  requestPurpose?: string;
 }
+
+const EVENTS = ['id-contact-identity', 'id-contact-agent-error', 'id-contact-request', 'id-contact-request-error'] as const;
 
 /** Mounts an agent element; `events` collects what it dispatched. */
 export async function mountAgent(options: AgentMountOptions = {}) {
   const backend = options.backend ?? (await agentFeed());
   const events: CustomEvent[] = [];
   const log = (e: Event) => events.push(e as CustomEvent);
-  document.addEventListener('id-contact-identity', log);
-  document.addEventListener('id-contact-agent-error', log);
-  cleanups.push(() => {
-    document.removeEventListener('id-contact-identity', log);
-    document.removeEventListener('id-contact-agent-error', log);
-  });
+  for (const type of EVENTS) document.addEventListener(type, log);
+  cleanups.push(() => EVENTS.forEach((type) => document.removeEventListener(type, log)));
   const el = await fixture<IdContactAgent>(
     html`<id-contact-agent
       backend=${backend}
       ticket=${options.ticket ?? nothing}
       lang=${options.lang ?? 'nl'}
       theme=${options.theme ?? nothing}
+      purposes=${options.purposes ? JSON.stringify(options.purposes) : nothing}
+      links=${options.links ? JSON.stringify(options.links) : nothing}
+      request-purpose=${options.requestPurpose ?? nothing}
     ></id-contact-agent>`,
   );
   const errors = () => events.filter((e) => e.type === 'id-contact-agent-error').map((e) => (e.detail as { code: AgentErrorCode }).code);
   const identities = () => events.filter((e) => e.type === 'id-contact-identity').map((e) => (e.detail as { identity: Identity }).identity);
-  return { el, events, errors, identities };
+  const requests = () => events.filter((e) => e.type === 'id-contact-request').map((e) => (e.detail as { request: VerificationRequest | null }).request);
+  const askErrors = () => events.filter((e) => e.type === 'id-contact-request-error').map((e) => (e.detail as { code: AskError }).code);
+  return { el, events, errors, identities, requests, askErrors };
 }
 
 const cleanups: (() => void)[] = [];
@@ -112,6 +123,7 @@ export function shown(el: IdContactAgent) {
     verified: li.matches('[part~="verified"]'),
     badge: text(li.querySelector('[part~="badge"]')),
     reason: text(li.querySelector('[part~="reason"]')),
+    subject: text(li.querySelector('[part~="subject"]')),
     meta: text(li.querySelector('[part~="meta"]')),
     attributes: [...li.querySelectorAll('[part~="attribute-label"]')].map((dt) => [text(dt), text(dt.nextElementSibling)]),
   }));
@@ -128,3 +140,21 @@ export const hasButton = (el: IdContactAgent, label: string) => [...root(el).que
 export const focused = (el: IdContactAgent) => root(el).activeElement as HTMLElement | null;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A request to set at the fixture: pending for five minutes unless told otherwise. */
+export function verificationRequest(overrides: Partial<VerificationRequest> = {}): VerificationRequest {
+  const now = Date.now();
+  return {
+    id: 'request-x',
+    purpose: 'report_move',
+    status: 'pending',
+    expires_at: new Date(now + 300_000).toISOString(),
+    updated_at: new Date(now).toISOString(),
+    ...overrides,
+  };
+}
+
+/** The ask control's button, the request line, and the ask error as shown. */
+export const askButton = (el: IdContactAgent) => root(el).querySelector<HTMLButtonElement>('[part~="ask-button"]');
+export const requestLine = (el: IdContactAgent) => root(el).querySelector<HTMLElement>('[part~="request"]');
+export const askError = (el: IdContactAgent) => text(root(el).querySelector('[part~="request-error"]'));

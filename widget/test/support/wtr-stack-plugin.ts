@@ -32,12 +32,17 @@
  *   `agent-expire` `{ticket}` (`ticket_expired`, then 401 from then on);
  * - `agent-behave` `{ticket, behaviour}`: hang or fail the stream, fail
  *   Forget, refuse the ticket with a code;
+ * - `agent-request` `{ticket, request}`: set the conversation's request to
+ *   verify (or change its status), streamed as a `request` event;
+ *   `agent-current-request` `{ticket}`: the fixture's request;
  * - `agent-log` `{ticket}`: the requests it got (Authorization and
- *   Last-Event-ID of each connect, each Forget) and the open streams.
+ *   Last-Event-ID of each connect, each Forget, each ask with its body) and
+ *   the open streams.
  */
 import type { TestRunnerPlugin } from '@web/test-runner-core';
 import type { SessionFeedbackBehaviour } from '../../../standins/auth-plugin/app.ts';
 import { startAgentFeedFixture, type AgentBehaviour, type AgentFeedFixture, type IdentityInput } from './agent-feed-fixture.ts';
+import type { VerificationRequest } from '../../src/shared/wire.ts';
 import type { Preferences } from '../../../testkit/engines/engines.ts';
 import { windowsOf, type KeyPress } from './wtr-windows.ts';
 import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
@@ -69,6 +74,8 @@ export function stackPlugin(run: { engine: string; profile: string; preferences:
         else if (command === 'agent-end') feed.end(ticket);
         else if (command === 'agent-expire') feed.expire(ticket);
         else if (command === 'agent-behave') feed.behave(ticket, (payload as { behaviour: AgentBehaviour }).behaviour);
+        else if (command === 'agent-request') feed.setRequest(ticket, (payload as { request: VerificationRequest | null }).request);
+        else if (command === 'agent-current-request') return feed.request(ticket);
         else if (command === 'agent-log') return feed.log(ticket);
         else return undefined;
         return true;
