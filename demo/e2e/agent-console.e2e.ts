@@ -33,7 +33,9 @@ async function consoleDetails(page: Page): Promise<Record<string, string>> {
   const element = agentElement(page);
   const labels = await element.locator('[part~="attribute-label"]').allInnerTexts();
   const values = await element.locator('[part~="attribute-value"]').allInnerTexts();
-  return Object.fromEntries(labels.map((label, index) => [label, values[index] ?? '']));
+  // A value with a case link also says, to screen readers, where the link opens.
+  const shown = values.map((value) => value.replace(/\s*\(open het dossier in een nieuw tabblad\)$/, ''));
+  return Object.fromEntries(labels.map((label, index) => [label, shown[index] ?? '']));
 }
 
 const CONSOLE_DETAILS = {
