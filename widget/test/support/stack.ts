@@ -14,6 +14,9 @@ import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../sta
 import { startAuthPluginStandin } from '../../../standins/auth-plugin/standin.ts';
 import { rsaKeyPair as rsa } from '../../../testkit/keys.ts';
 import { startStandIns } from '../../../testkit/stand-ins.ts';
+import { mintTicket, newTicketSecret } from '../../../testkit/tickets.ts';
+import type { CurrentRequest, VerificationRequest } from '../../../server/src/protocol.ts';
+import { startBufferingProxy, type ProxyMode } from './buffering-proxy.ts';
 
 export const TEST_PERSON = {
   bsn: '999993653',
@@ -35,6 +38,8 @@ export interface StackInfo {
   shortBackend: string;
   /** Backend that gives the core no attr_url: results come as `?result=` on the chat link. */
   resultBackend: string;
+  /** A backend reached only through the buffering proxy (buffering-proxy.ts): its public URL is the proxy's. */
+  proxiedBackend: string;
   core: string;
   plugin: string;
   /** Auth plugin whose logins keep a session (results carry session_url). */
@@ -60,8 +65,24 @@ export interface ChatStart {
 /** `down`: the backend's core calls fail as if the core were unreachable; `hang`: they wait until the mode changes. */
 export type CoreMode = 'up' | 'down' | 'hang';
 
+/**
+ * Which backend a conversation's requests are made at (all take the same tickets): `shortBackend`'s
+ * expire after two seconds; `proxiedBackend`'s are made directly, not through the proxy.
+ */
+export type TicketBackend = 'backend' | 'shortBackend' | 'proxiedBackend';
+
 export interface Stack {
   info: StackInfo;
+  /** How the proxy in front of `proxiedBackend` passes responses (buffering-proxy.ts). */
+  setProxyMode(mode: ProxyMode): void;
+  /** `METHOD /path` of each request through the proxy since the last call. */
+  proxyLog(): string[];
+  /** A ticket for a conversation, signed as the site's server would (the secret never leaves Node). */
+  ticket(kind: 'guest' | 'host', conversation: string): Promise<string>;
+  /** `POST /agent/requests` with a host ticket of the conversation: the employee asks to verify. */
+  askToVerify(backend: TicketBackend, conversation: string, purpose: string): Promise<{ status: number; request?: VerificationRequest }>;
+  /** `GET /agent/requests`: the conversation's request as the employee sees it. */
+  agentRequest(backend: TicketBackend, conversation: string): Promise<VerificationRequest | null>;
   setCoreMode(mode: CoreMode): void;
   /** Cuts every open connection to the backends, event streams included. */
   dropConnections(): void;
@@ -100,7 +121,14 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   // Listening first: the core must know the backends' URLs, and they the core's.
   const apps: Record<string, ReturnType<typeof createApp>> = {};
   const listen = (name: string) => serveApp({ fetch: (request, env) => apps[name]!.fetch(request, env) });
-  const [backend, shortBackend, resultBackend] = await Promise.all([listen('backend'), listen('short'), listen('result')]);
+  const [backend, shortBackend, resultBackend, proxiedBackend] = await Promise.all([
+    listen('backend'),
+    listen('short'),
+    listen('result'),
+    listen('proxied'),
+  ]);
+  const proxy = await startBufferingProxy(proxiedBackend.url);
+  const ticketSecret = newTicketSecret();
 
   const chat = (tag: string, start: string) => ({ tag, name: 'Chat', image_path: '/static/chat.svg', start, credentials: PLUGIN_AUTH });
   const { core, plugin, close: closeStandIns } = await startStandIns({
@@ -144,6 +172,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       IDC_PLUGIN_AUTH: `${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`,
       // Every test's logins come from 127.0.0.1 within minutes; the limit itself is tested on the Node side.
       IDC_SESSIONS_PER_MINUTE: '100000',
+      IDC_TICKET_SECRET: ticketSecret,
       ...env,
     });
     const real = createCoreClient(config);
@@ -156,7 +185,9 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     apps[name] = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0, activityIntervalMs: ACTIVITY_INTERVAL_MS });
   };
   configure('backend', backend, { IDC_SESSION_TTL_SECONDS: '900' });
-  configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2' });
+  configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2', IDC_REQUEST_TTL_SECONDS: '2' });
+  // Its pages and streams carry the proxy's URL: the browser reaches this backend only through the proxy.
+  configure('proxied', { url: proxy.url }, { IDC_SESSION_TTL_SECONDS: '900' });
   configure('result', resultBackend, { IDC_SESSION_TTL_SECONDS: '900', IDC_USE_ATTR_URL: 'false' });
 
   const basic = `Basic ${Buffer.from(`${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`).toString('base64')}`;
@@ -205,11 +236,19 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     return { chatUrl: location };
   }
 
+  const ticket = (kind: 'guest' | 'host', conversation: string) => mintTicket(kind, ticketSecret, { conversation, expiresIn: 600 });
+  const agentCall = async (base: TicketBackend, conversation: string, init: RequestInit = {}) =>
+    fetch(`${{ backend, shortBackend, proxiedBackend }[base].url}/agent/requests`, {
+      ...init,
+      headers: { authorization: `Bearer ${await ticket('host', conversation)}`, ...init.headers },
+    });
+
   return {
     info: {
       backend: backend.url,
       shortBackend: shortBackend.url,
       resultBackend: resultBackend.url,
+      proxiedBackend: proxy.url,
       core: core.url,
       plugin: plugin.url,
       sessionPlugin: sessionPlugin.url,
@@ -218,8 +257,29 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     setCoreMode(next) {
       mode = next;
     },
+    setProxyMode: (next) => proxy.setMode(next),
+    proxyLog() {
+      const seen = proxy.log();
+      proxy.clearLog();
+      return seen;
+    },
+    ticket,
+    async askToVerify(base, conversation, purpose) {
+      const response = await agentCall(base, conversation, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ purpose }),
+      });
+      const body = (await response.json().catch(() => undefined)) as VerificationRequest | undefined;
+      return { status: response.status, ...(response.ok ? { request: body } : {}) };
+    },
+    async agentRequest(base, conversation) {
+      const response = await agentCall(base, conversation);
+      if (!response.ok) throw new Error(`GET /agent/requests answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as CurrentRequest).request;
+    },
     dropConnections() {
-      for (const running of [backend, shortBackend, resultBackend]) running.server.closeAllConnections();
+      for (const running of [backend, shortBackend, resultBackend, proxiedBackend]) running.server.closeAllConnections();
     },
     startChat,
     async deliverResult(attrUrl, status) {
@@ -231,7 +291,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     sessionFeedback: () => sessionPlugin.sessionFeedback,
     setSessionFeedbackBehaviour: (behaviour) => sessionPlugin.setSessionFeedbackBehaviour(behaviour),
     async close() {
-      await Promise.all([...[backend, shortBackend, resultBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
+      await Promise.all([...[proxy, backend, shortBackend, resultBackend, proxiedBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
     },
   };
 }
