@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digest, randomSecret } from '../server/src/crypto/secrets.ts';
-import type { IdentityRecord, SessionChange, SessionRecord, SessionStore } from '../server/src/store/session-store.ts';
+import type { IdentityRecord, RequestRecord, SessionChange, SessionRecord, SessionStore } from '../server/src/store/session-store.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -387,6 +387,114 @@ export function describeSessionStore(name: string, makeStore: () => SessionStore
         // Past it, the record goes as any other.
         await sleep(250);
         expect(await store.listIdentities(record.conversation)).toEqual([]);
+      });
+    });
+
+    describe('requests to verify of a conversation', () => {
+      const request = (overrides: Partial<RequestRecord> = {}): RequestRecord => {
+        const now = Date.now();
+        return {
+          id: randomSecret(),
+          conversation: `conversation-${randomSecret()}`,
+          purpose: 'report_move',
+          purposeName: 'Verhuizing doorgeven',
+          status: 'pending',
+          createdAt: now,
+          expiresAt: now + 60_000,
+          updatedAt: now,
+          ...overrides,
+        };
+      };
+
+      it('opens one, reads it back, and shows nothing of it in another conversation', async () => {
+        const record = request();
+        expect(await store.getRequest(record.conversation)).toBeUndefined();
+        expect(await store.openRequest(record, 60_000)).toBe('opened');
+        expect(await store.getRequest(record.conversation)).toEqual(record);
+        expect(await store.getRequest('another')).toBeUndefined();
+      });
+
+      it('opens one of two opened at once; the other is told `exists` and changes nothing', async () => {
+        const first = request();
+        const second = request({ conversation: first.conversation });
+        const outcomes = await Promise.all([store.openRequest(first, 60_000), store.openRequest(second, 60_000)]);
+        expect([...outcomes].sort()).toEqual(['exists', 'opened']);
+        const winner = outcomes[0] === 'opened' ? first : second;
+        expect(await store.getRequest(first.conversation)).toEqual(winner);
+        // Another conversation is not held back by it.
+        expect(await store.openRequest(request(), 60_000)).toBe('opened');
+      });
+
+      it('replaces a pending request that has lapsed, or one that is settled', async () => {
+        const now = Date.now();
+        const lapsed = request({ createdAt: now - 2000, updatedAt: now - 2000, expiresAt: now - 1000 });
+        await store.openRequest(lapsed, 60_000);
+        const next = request({ conversation: lapsed.conversation });
+        expect(await store.openRequest(next, 60_000)).toBe('opened');
+        expect((await store.getRequest(lapsed.conversation))?.id).toBe(next.id);
+        expect(await store.settleRequest(next.conversation, next.id, { status: 'declined' }, Date.now())).toBeDefined();
+        const third = request({ conversation: lapsed.conversation });
+        expect(await store.openRequest(third, 60_000)).toBe('opened');
+        expect(await store.getRequest(lapsed.conversation)).toEqual(third);
+      });
+
+      it('settles only the pending request of that id, once, and only before it lapses', async () => {
+        const record = request();
+        await store.openRequest(record, 60_000);
+        const at = Date.now();
+        expect(await store.settleRequest(record.conversation, randomSecret(), { status: 'declined' }, at)).toBeUndefined();
+        expect(await store.settleRequest('another', record.id, { status: 'declined' }, at)).toBeUndefined();
+        expect(await store.settleRequest(record.conversation, record.id, { status: 'declined' }, record.expiresAt)).toBeUndefined();
+        expect(await store.getRequest(record.conversation)).toEqual(record);
+
+        const settled = await store.settleRequest(record.conversation, record.id, { status: 'started', identityId: 'identity-1' }, at);
+        expect(settled).toEqual({ ...record, status: 'started', identityId: 'identity-1', updatedAt: at });
+        expect(await store.getRequest(record.conversation)).toEqual(settled);
+        expect(await store.settleRequest(record.conversation, record.id, { status: 'declined' }, at)).toBeUndefined();
+        expect((await store.getRequest(record.conversation))?.status).toBe('started');
+      });
+
+      it('settles a request once when two settle it at once', async () => {
+        const record = request();
+        await store.openRequest(record, 60_000);
+        const at = Date.now();
+        const outcomes = await Promise.all([
+          store.settleRequest(record.conversation, record.id, { status: 'declined' }, at),
+          store.settleRequest(record.conversation, record.id, { status: 'started', identityId: 'identity-1' }, at),
+        ]);
+        const winners = outcomes.filter((outcome) => outcome !== undefined);
+        expect(winners).toHaveLength(1);
+        expect(await store.getRequest(record.conversation)).toEqual(winners[0]);
+      });
+
+      it('tells the conversation\'s subscribers of each opening and settling, and only them', async () => {
+        const record = request();
+        const seen: RequestRecord[] = [];
+        const others: RequestRecord[] = [];
+        const off = store.subscribeRequests(record.conversation, (change) => seen.push(change));
+        store.subscribeRequests('another', (change) => others.push(change));
+        await store.openRequest(record, 60_000);
+        const at = Date.now();
+        await store.settleRequest(record.conversation, record.id, { status: 'declined' }, at);
+        // Refused changes tell nobody.
+        await store.openRequest(request({ conversation: 'another-still' }), 60_000);
+        await store.settleRequest(record.conversation, record.id, { status: 'declined' }, at);
+        await sleep(20);
+        expect(seen).toEqual([record, { ...record, status: 'declined', updatedAt: at }]);
+        expect(others).toEqual([]);
+        off();
+        await store.openRequest(request({ conversation: record.conversation }), 60_000);
+        await sleep(20);
+        expect(seen).toHaveLength(2);
+      });
+
+      it('keeps a request keepMs after it was opened, settled or not', async () => {
+        const record = request();
+        await store.openRequest(record, 100);
+        await store.settleRequest(record.conversation, record.id, { status: 'declined' }, Date.now());
+        expect((await store.getRequest(record.conversation))?.status).toBe('declined');
+        await sleep(150);
+        expect(await store.getRequest(record.conversation)).toBeUndefined();
       });
     });
   });

@@ -48,7 +48,8 @@ export async function startStack(options: StackOptions = {}) {
     core: options.core,
     coreConfig: (pluginUrl) => ({
       purposes: [
-        { tag: 'report_move', attributes: ['bsn', 'fullname'], allowed_auth: ['*'], allowed_comm: ['*'] },
+        // A name for one purpose, none for the other: both answers the core may give.
+        { tag: 'report_move', name: 'Verhuizing doorgeven', attributes: ['bsn', 'fullname'], allowed_auth: ['*'], allowed_comm: ['*'] },
         { tag: 'personal_question', attributes: ['email'], allowed_auth: ['irma'], allowed_comm: ['*'] },
       ],
       auth_methods: [

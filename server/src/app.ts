@@ -9,6 +9,8 @@ import type { Config } from './config.ts';
 import type { AppContext, Deps } from './context.ts';
 import { createCoreClient } from './upstream/core-client.ts';
 import { createIdentityFeed } from './conversation/identity-feed.ts';
+import { createVerificationRequests } from './conversation/verification-requests.ts';
+import { sessionOptionsCache } from './upstream/session-options-cache.ts';
 import { WebhookSender } from './webhook/webhook-sender.ts';
 import { errorResponse } from './http/errors.ts';
 import { consoleLogger } from './observability/logger.ts';
@@ -17,6 +19,8 @@ import { requestLog } from './http/request-log.ts';
 import { BodyAbortedError, BodyTooLargeError } from './http/request-body.ts';
 import { allowedOriginOnly, noteUnlistedOrigin, unlistedOriginLog } from './http/allowed-origin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { agentRequestsRoutes } from './routes/agent-requests.ts';
+import { residentRequestsRoutes } from './routes/resident-requests.ts';
 import { attributesRoutes } from './routes/attributes.ts';
 import { eventsRoutes } from './routes/sessions-events.ts';
 import { returnPageRoutes } from './routes/return.ts';
@@ -61,7 +65,10 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   const context: AppContext = {
     config,
     deps,
-    identities: createIdentityFeed({ config, deps }),
+    // Names are peeked in the cache the routes fill: recording an identity never calls the core.
+    identities: createIdentityFeed({ config, deps, purposeName: (purpose) => sessionOptionsCache(context).peek(purpose)?.name }),
+    audit: { record() {} }, // replaced by the audit log (helper s2)
+    requests: createVerificationRequests({ config, deps }),
     streams: { heartbeats: new Heartbeats(deps.heartbeatMs), deadlines: new Deadlines() },
   };
   const app = new Hono();
@@ -74,6 +81,7 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.use('/session_options/*', unlistedSite);
   app.use('/sessions', unlistedSite);
   app.use('/sessions/*', unlistedSite);
+  app.use('/requests/*', unlistedSite);
   app.use('/agent/*', noteUnlistedOrigin(config.agentOrigins, 'IDC_AGENT_ORIGINS', noteUnlisted));
 
   const browserCors = cors({
@@ -85,12 +93,15 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.use('/session_options/*', browserCors);
   app.use('/sessions', browserCors);
   app.use('/sessions/*', browserCors);
+  app.use('/requests/*', browserCors);
+  // The resident's requests: only the listed sites' pages (a ticket is in the header, never the URL).
+  app.use('/requests/*', allowedOriginOnly(config.allowedOrigins));
   app.use(
     '/agent/*',
     cors({
       origin: (origin) => (config.agentOrigins.includes(origin) ? origin : null),
-      allowMethods: ['GET', 'DELETE'],
-      allowHeaders: ['Authorization', 'Last-Event-ID'],
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       maxAge: 600,
     }),
   );
@@ -105,6 +116,8 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/start_communication', startCommunicationRoutes(context));
   app.route('/attributes', attributesRoutes(context));
   app.route('/agent', agentRoutes(context));
+  app.route('/agent', agentRequestsRoutes(context));
+  app.route('/requests', residentRequestsRoutes(context));
   app.route('/launch', launchRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));

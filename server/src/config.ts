@@ -79,6 +79,10 @@ export interface Config {
   maxStreams: number;
   /** Open employee streams (`GET /agent/events`) per conversation, across instances; past it, 429. */
   agentStreamsPerConversation: number;
+  /** How long an employee's request to verify stays pending (`POST /agent/requests`). */
+  requestTtlSeconds: number;
+  /** Open resident request streams (`GET /requests/events`) per conversation, across instances; past it, 429. */
+  requestStreamsPerConversation: number;
   /** Logins one conversation may start (`POST /sessions` with a guest ticket) within a ticket's longest life; past it, 429. */
   loginsPerConversation: number;
   /** How long a session with a session_url stays, for activity and logout, after its result. */
@@ -205,6 +209,9 @@ const EnvSchema = z.object({
   IDC_MAX_SESSIONS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
   IDC_MAX_STREAMS: z.coerce.number().int().positive().max(10_000_000).default(10_000),
   IDC_AGENT_STREAMS_PER_CONVERSATION: z.coerce.number().int().positive().max(10_000).default(10),
+  // At least a second (a test can watch one lapse), at most an hour: a request unanswered by then is stale.
+  IDC_REQUEST_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  IDC_REQUEST_STREAMS_PER_CONVERSATION: z.coerce.number().int().positive().max(10_000).default(10),
   IDC_LOGINS_PER_CONVERSATION: z.coerce.number().int().positive().max(1_000_000).default(20),
   IDC_FEEDBACK_TTL_SECONDS: seconds(8 * 3600),
   IDC_TICKET_SECRET: ticketSecret.optional(),
@@ -335,6 +342,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxStreams: vars.IDC_MAX_STREAMS,
     agentStreamsPerConversation: vars.IDC_AGENT_STREAMS_PER_CONVERSATION,
     loginsPerConversation: vars.IDC_LOGINS_PER_CONVERSATION,
+    requestTtlSeconds: vars.IDC_REQUEST_TTL_SECONDS,
+    requestStreamsPerConversation: vars.IDC_REQUEST_STREAMS_PER_CONVERSATION,
     ticketSecret: vars.IDC_TICKET_SECRET,
     agentOrigins: vars.IDC_AGENT_ORIGINS,
     agentRetentionSeconds: vars.IDC_AGENT_RETENTION_SECONDS,

@@ -10,7 +10,7 @@ import type { FeedbackSender } from './upstream/feedback-sender.ts';
 import type { SessionStore } from './store/session-store.ts';
 import type { Deadlines, Heartbeats } from './streams/stream-timers.ts';
 import type { VerifiedResult, WebhookEventType } from './protocol.ts';
-import type { IdentityRecord, SessionRecord } from './store/session-store.ts';
+import type { IdentityRecord, RequestRecord, SessionRecord } from './store/session-store.ts';
 
 export interface Deps {
   store: SessionStore;
@@ -91,6 +91,10 @@ export interface AuditLog {
 export interface VerificationRequests {
   /** A login started in the conversation: its pending request for `purpose`, if any, is `started`. */
   loginStarted(conversation: string, purpose: string, identityId: string): Promise<void>;
+  /** Opens a request for `purpose` (one the core knows); `exists` while another is pending. */
+  open(conversation: string, purpose: string, purposeName: string | undefined): Promise<RequestRecord | 'exists'>;
+  /** The resident declines the conversation's request `id`: the settled record, or why not. */
+  decline(conversation: string, id: string): Promise<RequestRecord | 'unknown' | 'not_pending'>;
 }
 
 export interface AppContext {

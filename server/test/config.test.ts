@@ -49,6 +49,8 @@ describe('loadConfig', () => {
       maxStreams: 10_000,
       agentStreamsPerConversation: 10,
       loginsPerConversation: 20,
+      requestTtlSeconds: 300,
+      requestStreamsPerConversation: 10,
     });
     expect(config.sessionUrlOrigins).toBeUndefined();
     expect(config.signatureKeys).toHaveLength(1);
@@ -77,10 +79,14 @@ describe('loadConfig', () => {
       IDC_MAX_STREAMS: '700',
       IDC_AGENT_STREAMS_PER_CONVERSATION: '3',
       IDC_LOGINS_PER_CONVERSATION: '5',
+      IDC_REQUEST_TTL_SECONDS: '120',
+      IDC_REQUEST_STREAMS_PER_CONVERSATION: '4',
     });
     expect(config).toMatchObject({
       agentStreamsPerConversation: 3,
       loginsPerConversation: 5,
+      requestTtlSeconds: 120,
+      requestStreamsPerConversation: 4,
       pluginAuth: { user: 'core', password: 'secret' },
       sessionUrlOrigins: ['https://auth.example', 'http://plugin.internal:8001'],
       sessionsPerMinute: 50,
@@ -147,6 +153,10 @@ describe('loadConfig', () => {
     [{ IDC_MAX_STREAMS: 'many' }, 'IDC_MAX_STREAMS'],
     [{ IDC_AGENT_STREAMS_PER_CONVERSATION: '0' }, 'IDC_AGENT_STREAMS_PER_CONVERSATION'],
     [{ IDC_LOGINS_PER_CONVERSATION: 'lots' }, 'IDC_LOGINS_PER_CONVERSATION'],
+    [{ IDC_REQUEST_TTL_SECONDS: '0' }, 'IDC_REQUEST_TTL_SECONDS'],
+    [{ IDC_REQUEST_TTL_SECONDS: '3601' }, 'IDC_REQUEST_TTL_SECONDS'],
+    [{ IDC_REQUEST_TTL_SECONDS: 'soon' }, 'IDC_REQUEST_TTL_SECONDS'],
+    [{ IDC_REQUEST_STREAMS_PER_CONVERSATION: '0' }, 'IDC_REQUEST_STREAMS_PER_CONVERSATION'],
   ])('names the variable for %o', (override, expected) => {
     const message = failure({ ...base, ...override });
     expect(message).toContain(expected);

@@ -13,7 +13,7 @@ import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digest, randomSecret } from '../src/crypto/secrets.ts';
 import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/store/redis/redis-store.ts';
-import type { IdentityRecord, SessionChange, SessionRecord } from '../src/store/session-store.ts';
+import type { IdentityRecord, RequestRecord, SessionChange, SessionRecord } from '../src/store/session-store.ts';
 import { StoreDataError, StoreUnavailableError } from '../src/store/store-errors.ts';
 import { RedisWebhookOutbox } from '../src/store/redis/outbox.ts';
 import { startRedisServer, type RedisServer } from '../../testkit/redis-server.ts';
@@ -85,6 +85,20 @@ function identity(overrides: Partial<IdentityRecord> = {}): IdentityRecord {
     status: 'waiting',
     updatedAt: Date.now(),
     until: Date.now() + 60_000,
+    ...overrides,
+  };
+}
+
+function verificationRequest(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  const now = Date.now();
+  return {
+    id: randomSecret(),
+    conversation: `conversation-${randomSecret()}`,
+    purpose: 'report_move',
+    status: 'pending',
+    createdAt: now,
+    expiresAt: now + 60_000,
+    updatedAt: now,
     ...overrides,
   };
 }
@@ -192,6 +206,23 @@ describe('RedisSessionStore: two instances racing on one Redis', () => {
     expect(states.map((state) => state.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
+  it('opens one request per conversation, and settles it once', async () => {
+    const [a, b] = twoInstances();
+    for (let i = 0; i < rounds; i++) {
+      const first = verificationRequest();
+      const second = verificationRequest({ conversation: first.conversation });
+      const opened = await Promise.all([a.openRequest(first, 60_000), b.openRequest(second, 60_000)]);
+      expect([...opened].sort()).toEqual(['exists', 'opened']);
+      const winner = opened[0] === 'opened' ? first : second;
+      const at = Date.now();
+      const settled = await Promise.all([
+        a.settleRequest(first.conversation, winner.id, { status: 'declined' }, at),
+        b.settleRequest(first.conversation, winner.id, { status: 'started', identityId: 'identity-1' }, at),
+      ]);
+      expect(settled.filter((record) => record !== undefined)).toHaveLength(1);
+    }
+  });
+
   it('claims each webhook delivery for one of them only', async () => {
     const prefix = freshPrefix();
     const [a, b] = [makeOutbox(prefix), makeOutbox(prefix)];
@@ -249,6 +280,23 @@ describe('RedisSessionStore: wake-ups across instances', () => {
     expect(seen[1]?.attributes).toBeUndefined();
   });
 
+  it('tells a conversation\'s request listeners on another instance of each opening and settling', async () => {
+    const [a, b] = twoInstances();
+    const record = verificationRequest({ purposeName: 'Verhuizing doorgeven' });
+    const seen: RequestRecord[] = [];
+    const others: RequestRecord[] = [];
+    b.subscribeRequests(record.conversation, (change) => seen.push(change));
+    b.subscribeRequests('another', (change) => others.push(change));
+    await b.countSessions();
+    await a.openRequest(record, 60_000);
+    await vi.waitFor(() => expect(seen).toEqual([record]), { timeout: 2000 });
+    const at = Date.now();
+    await a.settleRequest(record.conversation, record.id, { status: 'started', identityId: 'identity-1' }, at);
+    await vi.waitFor(() => expect(seen).toEqual([record, { ...record, status: 'started', identityId: 'identity-1', updatedAt: at }]), { timeout: 2000 });
+    expect(await b.getRequest(record.conversation)).toEqual(seen[1]);
+    expect(others).toEqual([]);
+  });
+
   it('uses one subscriber connection per instance, one channel per watched session or conversation, and lets go of them', async () => {
     const clientName = `idc-test-${randomSecret().slice(0, 8)}`;
     const store = makeStore({ clientName });
@@ -295,12 +343,13 @@ describe('RedisSessionStore: keys', () => {
     await store.putIdentity(identity({ conversation: 'conversation-1' }), 1500);
     await store.putIdentity(identity({ conversation: 'conversation-2', until: shortLived }), 1500);
     await store.forgetConversation('conversation-2', 1500);
+    await store.openRequest(verificationRequest({ conversation: 'conversation-1', expiresAt: shortLived }), 1500);
     await outbox.enqueue({ id: 'msg_1', type: 'identity.verified', body: '{"bsn":"999993653"}', attempts: 0, dueAt: Date.now(), conversationDigest: digest('conversation-1') });
 
     const keys = await keysUnder(prefix);
     // Every kind of key the store and the outbox write is here.
     const kinds = new Set(keys.map((key) => key.slice(prefix.length).replace(/:.*$/, '')));
-    expect([...kinds].sort()).toEqual(['a', 'c', 'e', 'i', 'ia', 'if', 'live', 'n', 'r', 's', 'sa', 'streams', 't', 'w'].sort());
+    expect([...kinds].sort()).toEqual(['a', 'c', 'e', 'i', 'ia', 'if', 'live', 'n', 'q', 'r', 's', 'sa', 'streams', 't', 'w'].sort());
     expect(keys.filter((key) => key.startsWith(`${prefix}w:`)).map((key) => key.slice(prefix.length)).sort()).toEqual([
       `w:c:${digest('conversation-1')}`,
       'w:d:msg_1',
@@ -332,6 +381,7 @@ describe('RedisSessionStore: keys', () => {
     await store.create(session);
     await store.hit('rate:203.0.113.7', 60_000);
     await store.putIdentity(identity({ conversation: 'chat-with-jan-jansen' }), 60_000);
+    await store.openRequest(verificationRequest({ conversation: 'chat-with-jan-jansen' }), 60_000);
     const names = (await keysUnder(prefix)).join('\n');
     expect(names).not.toContain(session.id);
     expect(names).not.toContain('203.0.113.7');
@@ -357,6 +407,9 @@ describe('RedisSessionStore: encryption at rest', () => {
     await store.attachResult(session.id, { status: 'succes', attributes: secretValues, sessionUrl: 'http://plugin/session/hendrika' });
     const record = identity({ conversation: 'chat-with-hendrika', status: 'verified', attributes: secretValues });
     await store.putIdentity(record, 60_000);
+    const asked = verificationRequest({ conversation: 'chat-with-hendrika' });
+    await store.openRequest(asked, 60_000);
+    await store.settleRequest(asked.conversation, asked.id, { status: 'started', identityId: record.id }, Date.now());
     await outbox.enqueue({
       id: 'msg_1',
       type: 'identity.verified',
@@ -369,8 +422,9 @@ describe('RedisSessionStore: encryption at rest', () => {
     expect((await store.get(session.id))?.result?.attributes).toEqual(secretValues);
     expect((await store.get(session.id))?.conversation).toBe('chat-with-hendrika');
     expect((await store.listIdentities(record.conversation))[0]?.attributes).toEqual(secretValues);
+    expect((await store.getRequest('chat-with-hendrika'))?.status).toBe('started');
     expect((await outbox.claimDue(0, 1, 1000))[0]?.body).toContain(secretValues.given_name);
-    await vi.waitFor(() => expect(published.length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(published.length).toBeGreaterThanOrEqual(4));
     await listener.close();
 
     const everything = [await valuesUnder(prefix), ...published].join('\n');
@@ -552,6 +606,9 @@ describe('RedisSessionStore: Redis going away and coming back', () => {
       a.putIdentity(identity(), 1000),
       a.listIdentities('c'),
       a.forgetConversation('c', 1000),
+      a.openRequest(verificationRequest(), 1000),
+      a.getRequest('c'),
+      a.settleRequest('c', 'id', { status: 'declined' }, Date.now()),
       a.ping(),
       outbox.enqueue({ id: 'msg_1', type: 'identity.failed', body: '{}', attempts: 0, dueAt: 0 }),
       outbox.claimDue(0, 1, 1000),

@@ -26,6 +26,7 @@ describe('GET /session_options/:purpose', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(SITE_ORIGIN);
     expect(await response.json()).toEqual({
       purpose: 'report_move',
+      name: 'Verhuizing doorgeven',
       auth_methods: [
         { tag: 'irma', name: 'Yivi', image_url: `${stack.core.url}/static/irma.svg` },
         { tag: 'digid', name: 'DigiD', image_url: `${stack.core.url}/static/digid.svg` },
@@ -39,6 +40,8 @@ describe('GET /session_options/:purpose', () => {
     stack = await startStack({ keys });
     const body = await (await options('personal_question')).json();
     expect(body.auth_methods.map((method: { tag: string }) => method.tag)).toEqual(['irma']);
+    // The core gave this purpose no name: none is made up.
+    expect(body).not.toHaveProperty('name');
   });
 
   it('resolves image paths against IDC_CORE_PUBLIC_URL', async () => {

@@ -158,6 +158,7 @@ export function createCoreApp(options: CoreOptions): Hono {
     const purpose = purposeNamed(c.req.param('purpose'));
     const describe = ({ tag, name, image_path }: { tag: string; name: string; image_path: string }) => ({ tag, name, image_path });
     const sessionOptions: CoreSessionOptions = {
+      ...(purpose.name !== undefined ? { name: purpose.name } : {}),
       auth_methods: [...purpose.allowedAuth].map((tag) => describe(config.authMethods.get(tag)!)),
       comm_methods: [...purpose.allowedComm].map((tag) => describe(config.commMethods.get(tag)!)),
     };

@@ -9,6 +9,8 @@ import { z } from 'zod';
 
 export const PurposeConfig = z.object({
   tag: z.string().min(1),
+  /** The purpose in plain words, answered in session_options (an extension; the reference core has none). */
+  name: z.string().min(1).max(200).optional(),
   /** Attributes requested from the auth plugin for this purpose. */
   attributes: z.array(z.string()),
   /** Auth method tags, or `"*"` for all. */

@@ -16,13 +16,20 @@ export interface DemoCoreConfigOptions {
   commPluginCredentials?: { user: string; password: string };
 }
 
+/** The purposes in plain Dutch: the core answers them, and the start page shows them. */
+export const DEMO_PURPOSE_NAMES = {
+  report_move: 'Verhuizing doorgeven',
+  personal_question: 'Een persoonlijke vraag',
+  request_permit: 'Vergunning aanvragen',
+} as const;
+
 export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig {
   return {
     purposes: [
-      { tag: 'report_move', attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['*'], allowed_comm: ['chat'] },
-      { tag: 'personal_question', attributes: ['fullname', 'email'], allowed_auth: ['irma', 'digid'], allowed_comm: ['*'] },
+      { tag: 'report_move', name: DEMO_PURPOSE_NAMES.report_move, attributes: ['bsn', 'fullname', 'email'], allowed_auth: ['*'], allowed_comm: ['chat'] },
+      { tag: 'personal_question', name: DEMO_PURPOSE_NAMES.personal_question, attributes: ['fullname', 'email'], allowed_auth: ['irma', 'digid'], allowed_comm: ['*'] },
       // Only DigiD is strong enough here, so `irma` is refused for this purpose.
-      { tag: 'request_permit', attributes: ['bsn', 'fullname', 'address'], allowed_auth: ['digid'], allowed_comm: ['chat', 'call'] },
+      { tag: 'request_permit', name: DEMO_PURPOSE_NAMES.request_permit, attributes: ['bsn', 'fullname', 'address'], allowed_auth: ['digid'], allowed_comm: ['chat', 'call'] },
     ],
     auth_methods: [
       { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg', start: options.authPluginUrl },
@@ -41,10 +48,6 @@ export function createDemoCoreConfig(options: DemoCoreConfigOptions): CoreConfig
  * offered: our backend is a chat plugin, so a "call" would land in the chat.
  */
 export const DEMO_START_PAGE: StartPageOptions = {
-  purposeNames: {
-    report_move: 'Verhuizing doorgeven',
-    personal_question: 'Een persoonlijke vraag',
-    request_permit: 'Vergunning aanvragen',
-  },
+  purposeNames: DEMO_PURPOSE_NAMES,
   unavailableCommMethods: ['call'],
 };

@@ -113,6 +113,7 @@ describe('GET /session_options/:purpose', () => {
     const response = await fetch(`${core.url}/session_options/report_move`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
+      name: 'Verhuizing doorgeven',
       auth_methods: [
         { tag: 'irma', name: 'Yivi', image_path: '/static/irma.svg' },
         { tag: 'digid', name: 'DigiD', image_path: '/static/digid.svg' },

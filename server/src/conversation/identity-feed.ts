@@ -25,6 +25,7 @@ export function wireIdentity(record: IdentityRecord, now: number): Identity {
   return {
     id: record.id,
     purpose: record.purpose,
+    ...(record.purposeName !== undefined ? { purpose_name: record.purposeName } : {}),
     auth_method: record.authMethod || null,
     status,
     ...(status === 'verified' && record.attributes ? { attributes: record.attributes } : {}),
@@ -40,7 +41,12 @@ const WEBHOOK_TYPES: Partial<Record<IdentityRecord['status'], WebhookEventType>>
   withdrawn: 'identity.withdrawn',
 };
 
-export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' | 'deps'>): IdentityFeed {
+export interface IdentityFeedOptions extends Pick<AppContext, 'config' | 'deps'> {
+  /** The core's name for a purpose if it is known now, without asking the core (the session options cache's peek). */
+  purposeName?: (purpose: string) => string | undefined;
+}
+
+export function createIdentityFeed({ config, deps, purposeName = () => undefined }: IdentityFeedOptions): IdentityFeed {
   const retentionMs = config.agentRetentionSeconds * 1000;
 
   async function record(
@@ -53,11 +59,13 @@ export function createIdentityFeed({ config, deps }: Pick<AppContext, 'config' |
     const { conversation } = session;
     if (conversation === undefined) return;
     const now = deps.now().getTime();
+    const name = session.purposeName ?? purposeName(session.purpose);
     const identity: IdentityRecord = {
       id: session.identityId,
       conversation,
       sessionId: session.id,
       purpose: session.purpose,
+      ...(name !== undefined ? { purposeName: name } : {}),
       authMethod: session.authMethod ?? '',
       status,
       ...(attributes ? { attributes } : {}),

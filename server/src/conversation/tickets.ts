@@ -41,12 +41,16 @@ const HostTicketClaims = z.object({
   conversation,
   exp: z.number(),
   iat: z.number().optional(),
+  /** The employee's opaque id, for the audit log. */
+  agent: z.string().min(1).max(100).optional(),
 });
 
 export interface VerifiedTicket {
   conversation: string;
   /** Guest tickets only, when the site named one. */
   purpose?: string;
+  /** Host tickets only: the employee's opaque id, when the site named one. */
+  agent?: string;
   /** When this ticket stops being accepted: its exp plus the clock tolerance, so always in the future for a fresh verification. */
   expiresAt: Date;
 }
@@ -106,9 +110,11 @@ export async function verifyTicket(
     throw new TicketError('invalid_ticket', 'ticket is issued in the future (iat)');
   }
   const purpose = claims.sub === TICKET_SUBJECT.guest ? claims.purpose : undefined;
+  const agent = claims.sub === TICKET_SUBJECT.host ? claims.agent : undefined;
   return {
     conversation: claims.conversation,
     ...(purpose !== undefined ? { purpose } : {}),
+    ...(agent !== undefined ? { agent } : {}),
     expiresAt: new Date((exp + TICKET_CLOCK_TOLERANCE_SECONDS) * 1000),
   };
 }

@@ -16,7 +16,9 @@ export const BODY_LIMITS = {
   createSession: 8 * 1024,
   /** Attach and start_communication: room for one result (16 KB) and the rest. */
   withResult: 20 * 1024,
-  /** Routes that take no body (activity, logout). */
+  /** `POST /agent/requests`: one purpose. */
+  createRequest: 1024,
+  /** Routes that take no body (activity, logout, decline). */
   none: 1024,
 } as const;
 

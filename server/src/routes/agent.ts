@@ -4,8 +4,10 @@
  *
  * - `GET /agent/identities`: the conversation's identities, oldest first.
  * - `GET /agent/events`: the same as server-sent events, one `identity` event
- *   per identity at connect, then one per change; `ticket_expired` and the end
- *   of the stream when the ticket runs out.
+ *   per identity at connect, then one per change; a `request` event with the
+ *   conversation's request to verify at connect (when there is one) and on
+ *   each change, its lapse included (see agent-requests.ts);
+ *   `ticket_expired` and the end of the stream when the ticket runs out.
  * - `DELETE /agent/identities`: the employee is done; every attribute of the
  *   conversation is deleted now (queued webhooks carrying them too), and the
  *   identities show as `forgotten`, for good; a webhook says so for each.
@@ -17,36 +19,21 @@ import type { AppContext } from '../context.ts';
 import { EventStream } from '../streams/event-stream.ts';
 import { LiveStream } from '../streams/live-stream.ts';
 import { busyResponse, errorResponse } from '../http/errors.ts';
-import { bearerToken } from '../http/bearer.ts';
 import { wireIdentity } from '../conversation/identity-feed.ts';
-import type { AgentIdentitiesResponse } from '../protocol.ts';
+import type { AgentIdentitiesResponse, CurrentRequest } from '../protocol.ts';
 import { refuseBodyOver, BODY_LIMITS } from '../http/request-body.ts';
 import { randomSecret } from '../crypto/secrets.ts';
 import type { IdentityRecord } from '../store/session-store.ts';
-import { TicketError, verifyTicket, type VerifiedTicket } from '../conversation/tickets.ts';
+import type { VerifiedTicket } from '../conversation/tickets.ts';
+import { bearerTicket } from '../conversation/bearer-tickets.ts';
+import { watchRequest, wireRequest } from '../conversation/verification-requests.ts';
 
 export function agentRoutes(context: AppContext): Hono {
   const { config, deps } = context;
   const { store, logger } = deps;
   const keepMs = config.agentRetentionSeconds * 1000;
 
-  async function hostTicket(c: Context): Promise<VerifiedTicket | Response> {
-    if (!config.ticketSecret) {
-      return errorResponse(c, 503, 'not_configured', 'the employee\'s side needs IDC_TICKET_SECRET');
-    }
-    const token = bearerToken(c.req.header('Authorization'));
-    if (token === undefined) {
-      c.header('WWW-Authenticate', 'Bearer realm="id-contact agent"');
-      return errorResponse(c, 401, 'ticket_required', 'a host ticket is required (Authorization: Bearer)');
-    }
-    try {
-      return await verifyTicket(token, 'host', config.ticketSecret, deps.now());
-    } catch (error) {
-      if (!(error instanceof TicketError)) throw error;
-      c.header('WWW-Authenticate', `Bearer realm="id-contact agent", error="invalid_token"`);
-      return errorResponse(c, 401, error.code, error.message);
-    }
-  }
+  const hostTicket = (c: Context) => bearerTicket(c, context, 'host');
 
   return new Hono()
     .get('/identities', async (c) => {
@@ -126,6 +113,17 @@ class AgentStream extends LiveStream {
       () => this.cancelLapse?.(),
     );
     if (!this.open()) return;
+    this.onCleanUp(
+      watchRequest(
+        this.context,
+        this.ticket.conversation,
+        (record) => {
+          // At connect only when there is one; then every change.
+          if (record) this.send('request', JSON.stringify({ request: wireRequest(record, deps.now().getTime()) } satisfies CurrentRequest));
+        },
+        () => this.stream.end(),
+      ),
+    );
     store.listIdentities(this.ticket.conversation).then(
       (records) => {
         for (const record of records) {

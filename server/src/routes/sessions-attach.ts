@@ -40,6 +40,7 @@ export function attachRoutes(context: AppContext): Hono {
     const attached = await deps.store.spendReference(reference, digest(token), conversation);
     if (!attached) return errorResponse(c, 404, 'unknown_reference', gone);
     await context.identities.started(attached);
+    if (conversation !== undefined) await context.requests.loginStarted(conversation, attached.purpose, attached.identityId);
     const answer: AttachSessionResponse = {
       session_id: attached.id,
       events_url: `${config.publicUrl}/sessions/${attached.id}/events?token=${token}`,

@@ -17,7 +17,7 @@ import { CreateSessionRequest, type CreateSessionResponse } from '../protocol.ts
 import { guestConversation } from '../conversation/guest-ticket.ts';
 import { digest, randomSecret } from '../crypto/secrets.ts';
 import type { SessionRecord } from '../store/session-store.ts';
-import { PURPOSE_PATTERN } from '../upstream/session-options-cache.ts';
+import { PURPOSE_PATTERN, sessionOptionsCache } from '../upstream/session-options-cache.ts';
 import { refuseReturnUrlUserInfo, refuseTooManyLogins, refuseUnofferedAuthMethod } from './session-start-checks.ts';
 
 export function sessionsRoutes(context: AppContext): Hono {
@@ -46,12 +46,15 @@ export function sessionsRoutes(context: AppContext): Hono {
     const launchToken = randomSecret();
     const attrId = config.useAttrUrl ? randomSecret() : undefined;
     const now = deps.now().getTime();
+    // Just asked by the auth method check: in the cache.
+    const purposeName = sessionOptionsCache(context).peek(purpose)?.name;
     // The session exists before the core is called: a fast auth plugin may post at once.
     const session: SessionRecord = {
       id: sessionId,
       identityId: randomSecret(),
       binding: { launchDigest: digest(launchToken) },
       purpose,
+      ...(purposeName !== undefined ? { purposeName } : {}),
       authMethod,
       returnUrl,
       streamTokenDigest: digest(streamToken),
@@ -85,6 +88,8 @@ export function sessionsRoutes(context: AppContext): Hono {
       // Ended meanwhile (a very short TTL, or the store lost it): nothing to launch.
       return errorResponse(c, 404, 'unknown_session', 'the session has ended');
     }
+    // The login is under way (the core started it): the employee's request for it is answered.
+    if (conversation !== undefined) await context.requests.loginStarted(conversation, purpose, session.identityId);
 
     const query = request.lang ? `?lang=${request.lang}` : '';
     const answer: CreateSessionResponse = {

@@ -6,7 +6,20 @@
 import { EventEmitter } from 'node:events';
 import type { VerifiedResult } from '../protocol.ts';
 import { digest } from '../crypto/secrets.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from './session-store.ts';
+import type {
+  AttachOutcome,
+  BindingOutcome,
+  BindingStep,
+  CounterState,
+  ForgetOutcome,
+  IdentityRecord,
+  RequestRecord,
+  RequestSettlement,
+  SessionChange,
+  SessionRecord,
+  SessionStore,
+  StreamGroup,
+} from './session-store.ts';
 
 interface HeldIdentity {
   record: IdentityRecord;
@@ -15,6 +28,7 @@ interface HeldIdentity {
 }
 
 const conversationChannel = (conversation: string) => `conversation:${conversation}`;
+const requestChannel = (conversation: string) => `request:${conversation}`;
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
@@ -30,6 +44,8 @@ export class MemorySessionStore implements SessionStore {
   private readonly groupOfStream = new Map<string, string>();
   /** Per conversation, its identities in the order they first appeared. */
   private readonly conversations = new Map<string, Map<string, HeldIdentity>>();
+  /** Per conversation, its latest request to verify, and the timer that drops it. */
+  private readonly requests = new Map<string, { record: RequestRecord; dropTimer: NodeJS.Timeout }>();
   private readonly changes = new EventEmitter();
   private readonly tokenSweep: NodeJS.Timeout;
 
@@ -242,6 +258,40 @@ export class MemorySessionStore implements SessionStore {
     return () => this.changes.off(channel, listener);
   }
 
+  // No await between the check and the change: atomic within the one process.
+  async openRequest(record: RequestRecord, keepMs: number): Promise<'opened' | 'exists'> {
+    const held = this.requests.get(record.conversation);
+    // The new record's createdAt is the caller's now: the moment the held one is judged at.
+    if (held && held.record.status === 'pending' && held.record.expiresAt > record.createdAt) return 'exists';
+    if (held) clearTimeout(held.dropTimer);
+    const dropTimer = setTimeout(() => {
+      if (this.requests.get(record.conversation)?.dropTimer === dropTimer) this.requests.delete(record.conversation);
+    }, keepMs);
+    dropTimer.unref();
+    this.requests.set(record.conversation, { record: structuredClone(record), dropTimer });
+    this.changes.emit(requestChannel(record.conversation), structuredClone(record));
+    return 'opened';
+  }
+
+  async getRequest(conversation: string): Promise<RequestRecord | undefined> {
+    const held = this.requests.get(conversation);
+    return held && structuredClone(held.record);
+  }
+
+  async settleRequest(conversation: string, id: string, settlement: RequestSettlement, now: number): Promise<RequestRecord | undefined> {
+    const held = this.requests.get(conversation);
+    if (!held || held.record.id !== id || held.record.status !== 'pending' || held.record.expiresAt <= now) return undefined;
+    held.record = { ...held.record, ...settlement, updatedAt: now };
+    this.changes.emit(requestChannel(conversation), structuredClone(held.record));
+    return structuredClone(held.record);
+  }
+
+  subscribeRequests(conversation: string, listener: (record: RequestRecord) => void): () => void {
+    const channel = requestChannel(conversation);
+    this.changes.on(channel, listener);
+    return () => this.changes.off(channel, listener);
+  }
+
   /** Keeps `record`, with one timer for its attributes and one for the record itself. */
   private hold(record: IdentityRecord, keepMs: number): void {
     let held = this.conversations.get(record.conversation);
@@ -294,6 +344,8 @@ export class MemorySessionStore implements SessionStore {
       }
     }
     this.conversations.clear();
+    for (const { dropTimer } of this.requests.values()) clearTimeout(dropTimer);
+    this.requests.clear();
     this.changes.removeAllListeners();
   }
 

@@ -11,6 +11,8 @@ import type { Attributes, VerifiedResult } from '../protocol.ts';
 export interface SessionRecord {
   id: string;
   purpose: string;
+  /** The core's name for the purpose when the session began, if it had one (the employee's side shows it). */
+  purposeName?: string;
   authMethod?: string;
   /** Where the return page sends a user who did not come in a popup. */
   returnUrl?: string;
@@ -82,6 +84,8 @@ export interface IdentityRecord {
   /** The resident's session; never shown to the employee's side. */
   sessionId: string;
   purpose: string;
+  /** The core's name for the purpose, when known. */
+  purposeName?: string;
   authMethod: string;
   status: 'waiting' | 'verified' | 'failed' | 'logged_out' | 'forgotten' | 'withdrawn';
   /** With `failed` or `withdrawn`: the login ended in another browser (results/binding.ts). */

@@ -24,6 +24,8 @@ export interface SessionOptionsCache {
   get(purpose: string): Promise<SessionOptionsResponse>;
   /** Whether an answer (or an unknown purpose) is cached: asking costs no core call. */
   has(purpose: string): boolean;
+  /** The cached answer for `purpose` if there is one now; never calls the core. */
+  peek(purpose: string): SessionOptionsResponse | undefined;
 }
 
 /** An app's context has one cache, made on first use (the routes get the same context). */
@@ -51,12 +53,14 @@ export function coreImageUrl(corePublicUrl: string, imagePath: string): string {
 }
 
 function createSessionOptionsCache({ config, deps }: AppContext): SessionOptionsCache {
-  const entries = new Map<string, { until: number; answer: Promise<SessionOptionsResponse> }>();
+  /** `value`: the answer once it came, for peek. */
+  const entries = new Map<string, { until: number; answer: Promise<SessionOptionsResponse>; value?: SessionOptionsResponse }>();
 
   async function fetchOptions(purpose: string): Promise<SessionOptionsResponse> {
     const options = await deps.core.sessionOptions(purpose);
     return {
       purpose,
+      ...(options.name !== undefined ? { name: options.name } : {}),
       auth_methods: options.auth_methods.map((method) => ({
         tag: method.tag,
         name: method.name,
@@ -65,9 +69,13 @@ function createSessionOptionsCache({ config, deps }: AppContext): SessionOptions
     };
   }
 
-  function cached(purpose: string): Promise<SessionOptionsResponse> | undefined {
+  function live(purpose: string) {
     const hit = entries.get(purpose);
-    return hit && hit.until > deps.now().getTime() ? hit.answer : undefined;
+    return hit && hit.until > deps.now().getTime() ? hit : undefined;
+  }
+
+  function cached(purpose: string): Promise<SessionOptionsResponse> | undefined {
+    return live(purpose)?.answer;
   }
 
   function remember(purpose: string, answer: Promise<SessionOptionsResponse>, forMs: number): void {
@@ -78,12 +86,16 @@ function createSessionOptionsCache({ config, deps }: AppContext): SessionOptions
 
   return {
     has: (purpose) => cached(purpose) !== undefined,
+    peek: (purpose) => live(purpose)?.value,
     get(purpose) {
       const hit = cached(purpose);
       if (hit) return hit;
       const answer = fetchOptions(purpose);
       remember(purpose, answer, deps.optionsCacheMs);
-      answer.catch((error) => {
+      answer.then((value) => {
+        const entry = entries.get(purpose);
+        if (entry?.answer === answer) entry.value = value;
+      }, (error) => {
         if (entries.get(purpose)?.answer !== answer) return;
         // An unknown purpose stays known as such for a while; other failures are not remembered.
         if (error instanceof UnknownPurposeError) remember(purpose, answer, UNKNOWN_PURPOSE_CACHE_MS);

@@ -13,6 +13,7 @@ import { place } from './key-names.ts';
 interface SealedDetails {
   id: string;
   purpose: string;
+  purposeName?: string;
   authMethod?: string;
   returnUrl?: string;
   createdAt: number;
@@ -23,6 +24,7 @@ export function encodeSession(cipher: AtRestCipher, k: string, session: SessionR
   const details: SealedDetails = {
     id: session.id,
     purpose: session.purpose,
+    ...(session.purposeName !== undefined ? { purposeName: session.purposeName } : {}),
     authMethod: session.authMethod,
     returnUrl: session.returnUrl,
     createdAt: session.createdAt,

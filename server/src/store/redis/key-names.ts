@@ -50,12 +50,21 @@ export class RedisKeyNames {
     return `${this.prefix}if:${conversationKey}:${id}`;
   }
 
+  /** The conversation's latest request to verify: a hash of plain fields for the scripts and the sealed record. */
+  requestKey(conversationKey: string): string {
+    return `${this.prefix}q:${conversationKey}`;
+  }
+
   sessionChannel(k: string): string {
     return `${this.prefix}ch:s:${k}`;
   }
 
   conversationChannel(conversationKey: string): string {
     return `${this.prefix}ch:c:${conversationKey}`;
+  }
+
+  requestChannel(conversationKey: string): string {
+    return `${this.prefix}ch:q:${conversationKey}`;
   }
 }
 
@@ -74,3 +83,5 @@ export const place = (k: string, field: string) => `session:${k}:${field}`;
 export const identityPlace = (conversationKey: string, id: string) => `identity:${conversationKey}:${id}`;
 export const identityAttrsPlace = (conversationKey: string, id: string) => `identity-attributes:${conversationKey}:${id}`;
 export const changePlace = (conversationKey: string) => `identity-change:${conversationKey}`;
+export const requestPlace = (conversationKey: string) => `request:${conversationKey}`;
+export const requestChangePlace = (conversationKey: string) => `request-change:${conversationKey}`;

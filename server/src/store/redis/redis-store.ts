@@ -7,22 +7,23 @@
  *   spend a reference once, activity throttling, stream cap, counters) or one
  *   `SET NX` (replayed results): two instances racing get exactly one winner.
  * - Every key has a TTL: a session at its expiry, a replay record until the
- *   token's end, an identity `keepMs` after its last change, a counter at its
- *   window's end, stream slots at their lease's end. Nothing sweeps; indexes
- *   that can outlive what they point to (a sorted set) are trimmed when read.
+ *   token's end, an identity `keepMs` after its last change, a request to
+ *   verify `keepMs` after it was opened, a counter at its window's end, stream
+ *   slots at their lease's end. Nothing sweeps; indexes that can outlive what
+ *   they point to (a sorted set) are trimmed when read.
  * - What holds a person's data is sealed with AES-256-GCM under a key Redis
  *   never sees (see ../at-rest.ts): a session's details, result and attributes,
- *   identities and the identity changes published to other instances. Left in
- *   the clear: digests, expiry times, flags.
+ *   identities, requests to verify, and the changes published to other
+ *   instances. Left in the clear: digests, expiry times, flags.
  * - Wake-ups go through Redis pub/sub: one subscriber connection per store,
- *   one channel per watched session or conversation, so a change made by any
- *   instance reaches the listeners of every instance. The instance that made
- *   a change tells its own listeners at once (before its call returns) and
- *   skips its own message. A session's expiry is noticed by a timer per
- *   watched session on each instance that watches it (Redis expiries are
- *   silent). After the subscriber reconnects, watched sessions and
- *   conversations are read again, so a change missed while it was away is
- *   still told.
+ *   one channel per watched session, conversation or conversation's requests,
+ *   so a change made by any instance reaches the listeners of every instance.
+ *   The instance that made a change tells its own listeners at once (before
+ *   its call returns) and skips its own message. A session's expiry is noticed
+ *   by a timer per watched session on each instance that watches it (Redis
+ *   expiries are silent). After the subscriber reconnects, watched sessions,
+ *   conversations and requests are read again, so a change missed while it
+ *   was away is still told.
  * - A subscribe() followed by any call on the same store: the subscription is
  *   in place on Redis before that call runs (bounded by the offline wait), so
  *   "subscribe, then read" never misses a change made between the two.
@@ -40,12 +41,25 @@ import type { Attributes, VerifiedResult } from '../../protocol.ts';
 import { digest } from '../../crypto/secrets.ts';
 import { AtRestCipher } from '../at-rest.ts';
 import { DEFAULT_OFFLINE_WAIT_MS, RedisConnection, type RedisConnectionOptions, type RedisReply } from './connection.ts';
-import type { AttachOutcome, BindingOutcome, BindingStep, CounterState, ForgetOutcome, IdentityRecord, SessionChange, SessionRecord, SessionStore, StreamGroup } from '../session-store.ts';
+import type {
+  AttachOutcome,
+  BindingOutcome,
+  BindingStep,
+  CounterState,
+  ForgetOutcome,
+  IdentityRecord,
+  RequestRecord,
+  RequestSettlement,
+  SessionChange,
+  SessionRecord,
+  SessionStore,
+  StreamGroup,
+} from '../session-store.ts';
 import { RedisWebhookOutbox, type RedisWebhookOutboxOptions } from './outbox.ts';
-import { DEFAULT_REDIS_PREFIX, RedisKeyNames, changePlace, identityAttrsPlace, identityPlace, place } from './key-names.ts';
+import { DEFAULT_REDIS_PREFIX, RedisKeyNames, changePlace, identityAttrsPlace, identityPlace, place, requestChangePlace, requestPlace } from './key-names.ts';
 import { decodeSession, encodeSession, resultSummary } from './codec.ts';
 import { SCRIPTS } from './scripts.ts';
-import { ChannelSubscriptions, type ConversationMessage, type ConversationWatch, type SessionMessage, type SessionWatch } from './wake-ups.ts';
+import { ChannelSubscriptions, type ConversationMessage, type ConversationWatch, type RequestMessage, type RequestWatch, type SessionMessage, type SessionWatch } from './wake-ups.ts';
 
 export const DEFAULT_STREAM_LEASE_MS = 60_000;
 /** setTimeout's ceiling; longer waits are taken in steps. */
@@ -82,6 +96,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly origin = randomBytes(12).toString('base64url');
   private readonly sessionWatches = new Map<string, SessionWatch>();
   private readonly conversationWatches = new Map<string, ConversationWatch>();
+  private readonly requestWatches = new Map<string, RequestWatch>();
   private readonly wakeUps: ChannelSubscriptions;
   /** Stream slots this instance holds, renewed while open, each with its group's key if any. */
   private readonly ownStreams = new Map<string, string | undefined>();
@@ -451,6 +466,77 @@ export class RedisSessionStore implements SessionStore {
     };
   }
 
+  async openRequest(record: RequestRecord, keepMs: number): Promise<'opened' | 'exists'> {
+    await this.wakeUps.settled();
+    const conversationKey = digest(record.conversation);
+    // The new record's createdAt is the caller's now: the moment a held one is judged at.
+    const outcome = (await this.connection.script(
+      SCRIPTS.openRequest,
+      [this.keys.requestKey(conversationKey)],
+      [
+        String(record.createdAt),
+        record.id,
+        String(record.expiresAt),
+        this.cipher.sealJson(record, requestPlace(conversationKey)),
+        String(Math.max(1, Math.ceil(keepMs))),
+        this.keys.requestChannel(conversationKey),
+        this.requestMessage(conversationKey, record),
+      ],
+    )) as 'opened' | 'exists';
+    if (outcome === 'opened') this.tellRequest(conversationKey, structuredClone(record));
+    return outcome;
+  }
+
+  async getRequest(conversation: string): Promise<RequestRecord | undefined> {
+    await this.wakeUps.settled();
+    const conversationKey = digest(conversation);
+    const sealed = await this.connection.command(['HGET', this.keys.requestKey(conversationKey), 'data']);
+    return typeof sealed === 'string' ? this.cipher.openJson<RequestRecord>(sealed, requestPlace(conversationKey)) : undefined;
+  }
+
+  async settleRequest(conversation: string, id: string, settlement: RequestSettlement, now: number): Promise<RequestRecord | undefined> {
+    const held = await this.getRequest(conversation);
+    if (!held || held.id !== id || held.status !== 'pending' || held.expiresAt <= now) return undefined;
+    const conversationKey = digest(conversation);
+    const settled: RequestRecord = { ...held, ...settlement, updatedAt: now };
+    // The script changes it only if it is still that pending request: of two settles, one wins.
+    const changed = await this.connection.script(
+      SCRIPTS.settleRequest,
+      [this.keys.requestKey(conversationKey)],
+      [
+        String(now),
+        id,
+        settled.status,
+        this.cipher.sealJson(settled, requestPlace(conversationKey)),
+        this.keys.requestChannel(conversationKey),
+        this.requestMessage(conversationKey, settled),
+      ],
+    );
+    if (changed !== 1) return undefined;
+    this.tellRequest(conversationKey, structuredClone(settled));
+    return settled;
+  }
+
+  subscribeRequests(conversation: string, listener: (record: RequestRecord) => void): () => void {
+    if (this.closed) return () => {};
+    const conversationKey = digest(conversation);
+    let watch = this.requestWatches.get(conversationKey);
+    if (!watch) {
+      const created: RequestWatch = { conversation, key: conversationKey, channel: this.keys.requestChannel(conversationKey), listeners: new Set() };
+      watch = created;
+      this.requestWatches.set(conversationKey, created);
+      this.wakeUps.listen(created.channel, (message) => this.onRequestMessage(conversationKey, message));
+    }
+    const entry = { listener };
+    const held = watch;
+    held.listeners.add(entry);
+    return () => {
+      if (!held.listeners.delete(entry) || held.listeners.size > 0) return;
+      if (this.requestWatches.get(conversationKey) === held) this.requestWatches.delete(conversationKey);
+      this.wakeUps.unlisten(held.channel);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -458,6 +544,7 @@ export class RedisSessionStore implements SessionStore {
     for (const watch of this.sessionWatches.values()) clearTimeout(watch.timer);
     this.sessionWatches.clear();
     this.conversationWatches.clear();
+    this.requestWatches.clear();
     this.wakeUps.clear();
     // Slots still held go back now rather than at their lease's end (best effort).
     if (this.ownStreams.size > 0 && this.connection.isReady) {
@@ -469,6 +556,10 @@ export class RedisSessionStore implements SessionStore {
     }
     this.ownStreams.clear();
     await Promise.all([this.connection.close(), this.subscriber.close()]);
+  }
+
+  private requestMessage(conversationKey: string, record: RequestRecord): string {
+    return JSON.stringify({ o: this.origin, r: this.cipher.sealJson(record, requestChangePlace(conversationKey)) } satisfies RequestMessage);
   }
 
   private message(body: { t: 'result' } | { t: 'deleted' } | { t: 'stream'; s: string } | { t: 'bind' }): string {
@@ -508,6 +599,32 @@ export class RedisSessionStore implements SessionStore {
       return;
     }
     this.tellConversation(conversationKey, record);
+  }
+
+  private onRequestMessage(conversationKey: string, raw: string): void {
+    let record: RequestRecord;
+    try {
+      const message = JSON.parse(raw) as RequestMessage;
+      if (message.o === this.origin) return;
+      record = this.cipher.openJson<RequestRecord>(message.r, requestChangePlace(conversationKey));
+    } catch (error) {
+      this.logger?.error('store change unreadable', { reason: error instanceof Error ? error.name : 'unknown' });
+      return;
+    }
+    this.tellRequest(conversationKey, record);
+  }
+
+  private tellRequest(conversationKey: string, record: RequestRecord): void {
+    const watch = this.requestWatches.get(conversationKey);
+    if (!watch) return;
+    watch.seen = `${record.id}:${record.status}`;
+    for (const { listener } of [...watch.listeners]) {
+      try {
+        listener(structuredClone(record));
+      } catch (error) {
+        this.logger?.error('store listener failed', { reason: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
   }
 
   private tellSession(k: string, message: SessionMessage): void {
@@ -612,6 +729,14 @@ export class RedisSessionStore implements SessionStore {
           for (const record of records) {
             if (record.updatedAt > (watch.seen.get(record.id) ?? -Infinity)) this.tellConversation(watch.key, record);
           }
+        },
+        () => undefined,
+      );
+    }
+    for (const watch of this.requestWatches.values()) {
+      void this.getRequest(watch.conversation).then(
+        (record) => {
+          if (record && `${record.id}:${record.status}` !== watch.seen) this.tellRequest(watch.key, record);
         },
         () => undefined,
       );

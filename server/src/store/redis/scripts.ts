@@ -274,4 +274,27 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return out
 `),
+  // KEYS: request. ARGV: now, id, expires at, sealed record, keep ms, channel, message.
+  // Opens unless a pending request that has not lapsed is held; the plain fields are for the scripts,
+  // the sealed record for readers.
+  openRequest: lua(`
+local now = tonumber(ARGV[1])
+if redis.call('HGET', KEYS[1], 'st') == 'pending' and tonumber(redis.call('HGET', KEYS[1], 'exp') or '0') > now then return 'exists' end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'id', ARGV[2], 'st', 'pending', 'exp', ARGV[3], 'data', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[6], ARGV[7])
+return 'opened'
+`),
+  // KEYS: request. ARGV: now, id, new status, sealed settled record, channel, message. Settles only
+  // the request `id` while pending and not lapsed at now (its record is then the one the caller
+  // read: a pending record never changes); the key keeps its TTL.
+  settleRequest: lua(`
+local now = tonumber(ARGV[1])
+if redis.call('HGET', KEYS[1], 'id') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'st') ~= 'pending' then return 0 end
+if tonumber(redis.call('HGET', KEYS[1], 'exp') or '0') <= now then return 0 end
+redis.call('HSET', KEYS[1], 'st', ARGV[3], 'data', ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
+return 1
+`),
 };

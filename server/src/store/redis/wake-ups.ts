@@ -4,7 +4,7 @@
  * bookkeeping (which channels are wanted, which Redis confirmed, which
  * SUBSCRIBEs are still on their way).
  */
-import type { IdentityRecord, SessionChange } from '../session-store.ts';
+import type { IdentityRecord, RequestRecord, SessionChange } from '../session-store.ts';
 import type { RedisConnection } from './connection.ts';
 
 /** A message on a session's channel. `o` is the instance that sent it. */
@@ -21,6 +21,22 @@ export interface ConversationMessage {
   o: string;
   /** The changed identity, sealed. */
   r: string;
+}
+
+/** A message on a conversation's request channel. */
+export interface RequestMessage {
+  o: string;
+  /** The request as opened or settled, sealed. */
+  r: string;
+}
+
+export interface RequestWatch {
+  conversation: string;
+  key: string;
+  channel: string;
+  listeners: Set<{ listener: (record: RequestRecord) => void }>;
+  /** The last version told (`id:status`): a resync tells only another. */
+  seen?: string;
 }
 
 export interface SessionWatch {
