@@ -17,6 +17,7 @@ import {
   proxyLog,
   proxyMode,
   stack,
+  ticketFor,
   waitFor,
   waitForState,
 } from '../support/browser.js';
@@ -58,7 +59,7 @@ describe('a session stream that always arrives', () => {
     const { proxiedBackend } = await stack();
     await proxyMode('buffer');
     await proxyLog();
-    const { el, states } = await mount({ backend: proxiedBackend });
+    const { el, states } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
     // No event within 3 s: the widget polls.
     await relayed((seen) => seen.some((line) => statusPath.test(line)), 'a poll of the status');
@@ -70,7 +71,7 @@ describe('a session stream that always arrives', () => {
 
   it('a page hidden and shown again shows the result its stalled stream never brought', async () => {
     const { proxiedBackend } = await stack();
-    const { el } = await mount({ backend: proxiedBackend });
+    const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
     await proxyLog();
     // The stream has said `state` (no poll): now it goes silent, and stays open.
@@ -85,7 +86,7 @@ describe('a session stream that always arrives', () => {
 
   it('a page back from the back-forward cache (pageshow, persisted) does the same', async () => {
     const { proxiedBackend } = await stack();
-    const { el } = await mount({ backend: proxiedBackend });
+    const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
     await proxyMode('stall');
     await login('succes');
@@ -97,7 +98,7 @@ describe('a session stream that always arrives', () => {
 
   it('lets go of the page’s events when the element goes', async () => {
     const { proxiedBackend } = await stack();
-    const { el } = await mount({ backend: proxiedBackend });
+    const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
     fixtureCleanup();
     await proxyLog();

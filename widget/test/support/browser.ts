@@ -62,10 +62,10 @@ export const proxyLog = () => executeServerCommand('idc-proxy-log') as Promise<s
 export const ticketFor = (kind: 'guest' | 'host', conversation: string) =>
   executeServerCommand('idc-ticket', { kind, conversation }) as Promise<string>;
 /** The employee asks the conversation's resident to log in (`POST /agent/requests`). */
-export const askToVerify = (conversation: string, purpose = 'report_move', backend: TicketBackend = 'backend') =>
+export const askToVerify = (conversation: string, purpose = 'report_move', backend: TicketBackend = 'ticketBackend') =>
   executeServerCommand('idc-ask', { backend, conversation, purpose }) as Promise<{ status: number; request?: VerificationRequest }>;
 /** The conversation's request as the employee sees it (`GET /agent/requests`). */
-export const agentRequest = (conversation: string, backend: TicketBackend = 'backend') =>
+export const agentRequest = (conversation: string, backend: TicketBackend = 'ticketBackend') =>
   executeServerCommand('idc-agent-request', { backend, conversation }) as Promise<VerificationRequest | null>;
 
 const LINK_PARAMS = [REFERENCE_PARAM, 'result'];

@@ -38,7 +38,14 @@ export interface StackInfo {
   shortBackend: string;
   /** Backend that gives the core no attr_url: results come as `?result=` on the chat link. */
   resultBackend: string;
-  /** A backend reached only through the buffering proxy (buffering-proxy.ts): its public URL is the proxy's. */
+  /** Backend with IDC_TICKET_SECRET: its logins need a guest ticket (`idc-ticket`); the employee's requests are made here. */
+  ticketBackend: string;
+  /** The same, whose requests expire after two seconds. */
+  shortTicketBackend: string;
+  /**
+   * Takes tickets too, and is reached only through the buffering proxy (buffering-proxy.ts):
+   * its public URL is the proxy's.
+   */
   proxiedBackend: string;
   core: string;
   plugin: string;
@@ -65,11 +72,8 @@ export interface ChatStart {
 /** `down`: the backend's core calls fail as if the core were unreachable; `hang`: they wait until the mode changes. */
 export type CoreMode = 'up' | 'down' | 'hang';
 
-/**
- * Which backend a conversation's requests are made at (all take the same tickets): `shortBackend`'s
- * expire after two seconds; `proxiedBackend`'s are made directly, not through the proxy.
- */
-export type TicketBackend = 'backend' | 'shortBackend' | 'proxiedBackend';
+/** Which backend a conversation's requests are made at (all take the same tickets); `proxiedBackend`'s directly, not through the proxy. */
+export type TicketBackend = 'ticketBackend' | 'shortTicketBackend' | 'proxiedBackend';
 
 export interface Stack {
   info: StackInfo;
@@ -121,10 +125,12 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   // Listening first: the core must know the backends' URLs, and they the core's.
   const apps: Record<string, ReturnType<typeof createApp>> = {};
   const listen = (name: string) => serveApp({ fetch: (request, env) => apps[name]!.fetch(request, env) });
-  const [backend, shortBackend, resultBackend, proxiedBackend] = await Promise.all([
+  const [backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend] = await Promise.all([
     listen('backend'),
     listen('short'),
     listen('result'),
+    listen('ticket'),
+    listen('shortTicket'),
     listen('proxied'),
   ]);
   const proxy = await startBufferingProxy(proxiedBackend.url);
@@ -172,7 +178,6 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       IDC_PLUGIN_AUTH: `${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`,
       // Every test's logins come from 127.0.0.1 within minutes; the limit itself is tested on the Node side.
       IDC_SESSIONS_PER_MINUTE: '100000',
-      IDC_TICKET_SECRET: ticketSecret,
       ...env,
     });
     const real = createCoreClient(config);
@@ -185,9 +190,12 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     apps[name] = createApp(config, { core: switchable, logger: quiet, optionsCacheMs: 0, activityIntervalMs: ACTIVITY_INTERVAL_MS });
   };
   configure('backend', backend, { IDC_SESSION_TTL_SECONDS: '900' });
-  configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2', IDC_REQUEST_TTL_SECONDS: '2' });
+  configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2' });
+  const ticketed = { IDC_SESSION_TTL_SECONDS: '900', IDC_TICKET_SECRET: ticketSecret };
+  configure('ticket', ticketBackend, ticketed);
+  configure('shortTicket', shortTicketBackend, { ...ticketed, IDC_REQUEST_TTL_SECONDS: '2' });
   // Its pages and streams carry the proxy's URL: the browser reaches this backend only through the proxy.
-  configure('proxied', { url: proxy.url }, { IDC_SESSION_TTL_SECONDS: '900' });
+  configure('proxied', { url: proxy.url }, ticketed);
   configure('result', resultBackend, { IDC_SESSION_TTL_SECONDS: '900', IDC_USE_ATTR_URL: 'false' });
 
   const basic = `Basic ${Buffer.from(`${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`).toString('base64')}`;
@@ -238,7 +246,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
 
   const ticket = (kind: 'guest' | 'host', conversation: string) => mintTicket(kind, ticketSecret, { conversation, expiresIn: 600 });
   const agentCall = async (base: TicketBackend, conversation: string, init: RequestInit = {}) =>
-    fetch(`${{ backend, shortBackend, proxiedBackend }[base].url}/agent/requests`, {
+    fetch(`${{ ticketBackend, shortTicketBackend, proxiedBackend }[base].url}/agent/requests`, {
       ...init,
       headers: { authorization: `Bearer ${await ticket('host', conversation)}`, ...init.headers },
     });
@@ -248,6 +256,8 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       backend: backend.url,
       shortBackend: shortBackend.url,
       resultBackend: resultBackend.url,
+      ticketBackend: ticketBackend.url,
+      shortTicketBackend: shortTicketBackend.url,
       proxiedBackend: proxy.url,
       core: core.url,
       plugin: plugin.url,
@@ -279,7 +289,9 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
       return ((await response.json()) as CurrentRequest).request;
     },
     dropConnections() {
-      for (const running of [backend, shortBackend, resultBackend, proxiedBackend]) running.server.closeAllConnections();
+      for (const running of [backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend]) {
+        running.server.closeAllConnections();
+      }
     },
     startChat,
     async deliverResult(attrUrl, status) {
@@ -291,7 +303,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     sessionFeedback: () => sessionPlugin.sessionFeedback,
     setSessionFeedbackBehaviour: (behaviour) => sessionPlugin.setSessionFeedbackBehaviour(behaviour),
     async close() {
-      await Promise.all([...[proxy, backend, shortBackend, resultBackend, proxiedBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
+      await Promise.all([...[proxy, backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
     },
   };
 }
