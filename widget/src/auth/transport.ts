@@ -125,8 +125,8 @@ export const STATUS_POLL_MS = 2000;
  * (a proxy that buffers it: the backend sends `state` at once) is closed, and
  * `GET /sessions/:id/status` polled instead. When the page is shown again
  * (`visibilitychange`, `pageshow` from the back-forward cache) the status is
- * checked at once, and a stream that is not open is opened again: a phone
- * back from the login app does not wait for a dead stream.
+ * checked at once and the stream opened again: a phone back from the login
+ * app does not wait for a dead stream.
  */
 export function watchSession(
   url: string,
@@ -255,14 +255,19 @@ export function watchSession(
     });
   };
 
-  /** Back on screen: a result that came meanwhile is shown now, and a stream that is not open opens again. */
+  /**
+   * Back on screen: a result that came meanwhile is shown now, and the stream
+   * opens again. Also one that looks open: a phone back from the login app
+   * may hold a connection that died unnoticed, and a result that comes after
+   * this check would never arrive on it. The backend ends the older stream.
+   */
   function onShown(event: Event) {
     if (stopped) return;
     if (event.type === 'pageshow' ? !(event as PageTransitionEvent).persisted : document.visibilityState !== 'visible') return;
     void check().then((answer) => {
       if (!stopped && typeof answer === 'object' && 'state' in answer) deliver(answer);
     });
-    if (polling || source?.readyState !== EventSource.OPEN) open();
+    open();
   }
   document.addEventListener('visibilitychange', onShown);
   addEventListener('pageshow', onShown);

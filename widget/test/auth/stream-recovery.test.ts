@@ -12,6 +12,7 @@ import {
   login,
   methodButton,
   mount,
+  openPages,
   parts,
   press,
   proxyLog,
@@ -30,12 +31,31 @@ async function startLogin(el: IdContactAuth) {
   await waitForState(el, 'waiting');
 }
 
+/** Counts the `state` events the page's event streams receive (EventSource wrapped; the widget uses it as always). */
+function countStateEvents() {
+  const Original = window.EventSource;
+  const counter = { count: 0, restore: () => void (window.EventSource = Original) };
+  window.EventSource = class extends Original {
+    constructor(...args: ConstructorParameters<typeof EventSource>) {
+      super(...args);
+      this.addEventListener('state', () => counter.count++);
+    }
+  };
+  return counter;
+}
+
 /** The page goes to the background and comes back, as a phone does around the login app. */
 function hideAndShow() {
   for (const visibilityState of ['hidden', 'visible'] as const) {
     Object.defineProperty(document, 'visibilityState', { value: visibilityState, configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   }
+}
+
+/** The login window went back to the backend, which took the result and closed it. */
+async function returned() {
+  const { plugin, proxiedBackend } = await stack();
+  await waitFor(async () => !(await openPages()).some((url) => url.startsWith(plugin) || url.startsWith(proxiedBackend)), 'the login window to close');
 }
 
 /** The proxy log, gathered until `check` finds what it waits for. */
@@ -49,7 +69,12 @@ async function relayed(check: (seen: string[]) => boolean, what: string) {
 }
 
 describe('a session stream that always arrives', () => {
+  let states: ReturnType<typeof countStateEvents>;
+  beforeEach(() => {
+    states = countStateEvents();
+  });
   afterEach(async () => {
+    states.restore();
     // The page's own visibility again.
     delete (document as { visibilityState?: unknown }).visibilityState;
     await cleanUp();
@@ -73,27 +98,33 @@ describe('a session stream that always arrives', () => {
     const { proxiedBackend } = await stack();
     const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
-    await proxyLog();
-    // The stream has said `state` (no poll): now it goes silent, and stays open.
+    // The stream has said `state` (so no poll follows): now it goes silent, and stays open.
+    await waitFor(() => states.count === 1, 'the stream’s state event');
     await proxyMode('stall');
+    await proxyLog();
     await login('succes');
-    // The popup came back to the backend: the result is there, the stream does not bring it.
-    await relayed((seen) => seen.some((line) => line.startsWith('GET /return/')), 'the return page');
+    // The popup came back to the backend and closed: the result is there, the stream does not bring it.
+    await returned();
     expect(el.state).to.equal('waiting');
+    expect((await proxyLog()).filter((line) => statusPath.test(line))).to.deep.equal([]);
     hideAndShow();
-    await waitForState(el, 'success', 3000);
+    // The stalled stream has no reconnect delay to wait out: it never errs. Only the recovery brings it.
+    await waitForState(el, 'success');
   });
 
   it('a page back from the back-forward cache (pageshow, persisted) does the same', async () => {
     const { proxiedBackend } = await stack();
     const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
+    await waitFor(() => states.count === 1, 'the stream’s state event');
     await proxyMode('stall');
+    await proxyLog();
     await login('succes');
-    await relayed((seen) => seen.some((line) => line.startsWith('GET /return/')), 'the return page');
+    await returned();
     expect(el.state).to.equal('waiting');
+    expect((await proxyLog()).filter((line) => statusPath.test(line))).to.deep.equal([]);
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
-    await waitForState(el, 'success', 3000);
+    await waitForState(el, 'success');
   });
 
   it('lets go of the page’s events when the element goes', async () => {
