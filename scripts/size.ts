@@ -3,8 +3,11 @@
  * brotli, against the gzip budgets of issue 18: 14.5 KB for the resident's
  * element, 12.5 KB for the employee's (LitElement and a maintained template
  * minifier, in place of our own, cost about 2 KB); issue 20 added 0.25 KB to
- * both for colours derived from the one a page set, and 2.5 KB to the
- * employee's for the subject, case links and asking to log in. Build first:
+ * both for colours derived from the one a page set, 2.5 KB to the
+ * employee's for the subject, case links and asking to log in, and 2.75 KB to
+ * the resident's for showing the employee's request (its own event stream,
+ * with a polling fallback) and the session stream's polling fallback and
+ * recovery when the page is shown again. Build first:
  * `npm run build:widget`. Exits 1 when a bundle is missing or over budget.
  */
 import { readFileSync } from 'node:fs';
@@ -12,8 +15,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const KB = 1024;
 const bundles: [file: string, budget: number][] = [
-  ['dist/widget/id-contact-auth.js', 14.75 * KB],
-  ['dist/widget/id-contact-auth.iife.js', 14.75 * KB],
+  ['dist/widget/id-contact-auth.js', 17.5 * KB],
+  ['dist/widget/id-contact-auth.iife.js', 17.5 * KB],
   ['dist/widget/id-contact-agent.js', 15.25 * KB],
   ['dist/widget/id-contact-agent.iife.js', 15.25 * KB],
 ];

@@ -6,11 +6,10 @@
  * /agent/requests`). Knows nothing of rendering or state.
  */
 import { endpoint, isString } from '../shared/http.js';
-import { SseParser } from '../shared/sse.js';
+import { followEventFeed, refusal, type DenyCode, type FeedOptions } from '../shared/event-feed.js';
 import type { Attributes, Identity, IdentityStatus, RequestStatus, VerificationRequest } from '../shared/wire.js';
 
-/** Why the backend refuses the ticket; the element stops until it gets a new one. */
-export type DenyCode = 'ticket_expired' | 'invalid_ticket';
+export { FEED_DELAYS, SILENCE_MS, type DenyCode, type FeedOptions } from '../shared/event-feed.js';
 
 export interface FeedHandlers {
   /** The stream is open (again); a snapshot of the current identities follows. */
@@ -23,17 +22,6 @@ export interface FeedHandlers {
   /** The ticket is refused (401): nothing more is tried. */
   denied(code: DenyCode): void;
 }
-
-export interface FeedOptions {
-  /** Waits before reconnecting, growing per failed attempt; the last one repeats. Each is jittered to 50–100 %. */
-  delays?: readonly number[];
-  /** A stream silent this long (no event, no heartbeat) counts as dropped. */
-  silenceMs?: number;
-}
-
-export const FEED_DELAYS = [1000, 2000, 4000, 8000, 16000, 30000];
-/** Three missed heartbeats (the backend sends one every 15 s). */
-export const SILENCE_MS = 45_000;
 
 /**
  * An `identity` event's data, or undefined when it is not one. Attributes are
@@ -101,102 +89,31 @@ export function parseRequest(data: string): { request: VerificationRequest | nul
   return request && { request };
 }
 
-/** A 401 (or 403) answer's reason: the backend's `ticket_expired`, else `invalid_ticket`. */
-async function refusal(response: Response): Promise<DenyCode | undefined> {
-  if (response.status !== 401 && response.status !== 403) return undefined;
-  const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
-  return body?.error === 'ticket_expired' ? 'ticket_expired' : 'invalid_ticket';
-}
-
 /**
- * Follows the conversation's identity stream until stopped or refused, and
- * returns the function that stops it. Reconnects after a network error, a
- * 5xx or any other unusable answer, a stream that ends without
- * `ticket_expired`, or one that falls silent; sends `Last-Event-ID` when it
- * has one.
+ * Follows the conversation's identity stream (shared/event-feed.ts) until
+ * stopped or refused, and returns the function that stops it.
  */
-export function followFeed(
-  backend: string,
-  ticket: string,
-  handlers: FeedHandlers,
-  { delays = FEED_DELAYS, silenceMs = SILENCE_MS }: FeedOptions = {},
-): () => void {
-  let stopped = false;
-  let tries = 0;
-  let lastEventId = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let controller: AbortController | undefined;
-
-  const stop = () => {
-    stopped = true;
-    clearTimeout(timer);
-    controller?.abort();
-  };
-  const deny = (code: DenyCode) => {
-    stop();
-    handlers.denied(code);
-  };
-
-  const connect = async () => {
-    const aborter = (controller = new AbortController());
-    let silence: ReturnType<typeof setTimeout> | undefined;
-    // Bounds the wait for the answer too.
-    const heard = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => aborter.abort(), silenceMs);
-    };
-    heard();
-    try {
-      const response = await fetch(endpoint(backend, 'agent/events'), {
-        headers: {
-          authorization: `Bearer ${ticket}`,
-          accept: 'text/event-stream',
-          ...(lastEventId && { 'last-event-id': lastEventId }),
-        },
-        cache: 'no-store',
-        signal: aborter.signal,
-      });
-      const refused = await refusal(response);
-      if (refused) return deny(refused);
-      if (!response.ok || !response.body || !/^text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      handlers.open();
-      const parser = new SseParser((event) => {
-        lastEventId = event.lastEventId;
-        if (event.type === 'ticket_expired') deny('ticket_expired');
-        else if (event.type === 'identity') {
+export function followFeed(backend: string, ticket: string, handlers: FeedHandlers, options?: FeedOptions): () => void {
+  return followEventFeed(
+    backend,
+    'agent/events',
+    ticket,
+    {
+      open: handlers.open,
+      lost: handlers.lost,
+      denied: handlers.denied,
+      event: (event) => {
+        if (event.type === 'identity') {
           const identity = parseIdentity(event.data);
           if (identity) handlers.identity(identity);
         } else if (event.type === 'request') {
           const current = parseRequest(event.data);
           if (current) handlers.request(current.request);
         }
-      }, lastEventId);
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done || stopped) break;
-        // Something came through: the connection works, the next failure starts the backoff afresh.
-        tries = 0;
-        heard();
-        parser.push(value);
-        lastEventId = parser.lastEventId;
-      }
-    } catch {
-      // network error, silence, unusable answer: reconnect below
-    } finally {
-      clearTimeout(silence);
-    }
-    if (stopped) return;
-    aborter.abort();
-    handlers.lost();
-    const delay = delays[Math.min(tries++, delays.length - 1)]!;
-    timer = setTimeout(connect, delay * (0.5 + Math.random() / 2));
-  };
-
-  void connect();
-  return stop;
+      },
+    },
+    options,
+  );
 }
 
 /**

@@ -6,7 +6,8 @@
  * buttons.
  */
 import { takeChatLink, type ChatLink } from './chat-link.js';
-import { FINAL, Machine, next, type Context, type Input, type Listener, type Session, type StateName, type Via } from './state.js';
+import { AT_REST, FINAL, Machine, next, type Context, type Input, type Listener, type Session, type StateName, type Via } from './state.js';
+import { declineRequest, followRequests, type RequestChannelOptions } from './request-channel.js';
 import {
   attachSession,
   createSession,
@@ -26,7 +27,7 @@ import {
   watchWindow,
 } from './login-window.js';
 import { sessionStore, StoredLogin } from './stored-login.js';
-import type { AttachedSession, AuthMethod, Session as StartedSession } from '../shared/wire.js';
+import type { AttachedSession, AuthMethod, Session as StartedSession, VerificationRequest } from '../shared/wire.js';
 
 /** The input that reports an error. */
 function failure(e: unknown): Input {
@@ -54,6 +55,8 @@ export interface FlowConfig {
   startingText?(method: AuthMethod): string;
   /** The site's guest ticket, when it binds logins to its conversations. */
   readonly ticket?: string;
+  /** Follow the conversation's requests (with the ticket) while no login runs. */
+  readonly listen?: boolean;
 }
 
 /** The browser, where a test or a later embedding needs another one. */
@@ -66,7 +69,15 @@ export interface FlowSeams {
   /** Takes a core-initiated session's link out of the address bar. */
   chatLink(): ChatLink | undefined;
   stream?: StreamOptions;
+  requests?: RequestChannelOptions;
 }
+
+/**
+ * The request channel stays open in these: the states where a request may be
+ * shown, and the moments between them (loading the methods), so a waiting
+ * resident holds one stream, never two: it closes when a login starts.
+ */
+const LISTENING: ReadonlySet<StateName> = new Set([...AT_REST, 'loading', 'restoring']);
 
 export const browserSeams: FlowSeams = {
   openWindow: openLoginWindow,
@@ -92,6 +103,17 @@ export class AuthFlow {
   readonly #config: FlowConfig;
   readonly #seams: FlowSeams;
   readonly #stored: StoredLogin;
+  /** Stops the request channel; with the ticket it was opened with. */
+  #stopRequests?: () => void;
+  #requestTicket?: string;
+  /** A ticket the backend refused: not tried again. */
+  #deniedTicket?: string;
+  /** The conversation's latest request, as the open channel last said. */
+  #current?: VerificationRequest | null;
+  /** Requests declined or chosen here: never shown again. */
+  readonly #handled = new Set<string>();
+  /** Fetching the methods of the request about to be shown. */
+  #offering?: { id: string; controller: AbortController };
 
   constructor(config: FlowConfig, onChange: Listener, seams: FlowSeams = browserSeams) {
     this.#config = config;
@@ -130,6 +152,7 @@ export class AuthFlow {
     } else if (state === 'starting') {
       this.machine.send({ type: 'cancel' }); // stop() abandoned that choice
     }
+    this.syncRequests();
   }
 
   /** Stops all network activity; `start` takes up where it left off. */
@@ -139,12 +162,17 @@ export class AuthFlow {
     this.#attempt++; // a session still being created is abandoned, its window closed
     this.#loading?.abort();
     this.#stopWatching();
+    this.syncRequests();
   }
 
-  /** Starts a login with `method`: from the chooser, or again after a failed or expired one. */
-  choose(method: AuthMethod): void {
+  /**
+   * Starts a login with `method`: from the chooser, from a request (for its
+   * purpose), or again after a failed or expired one (for the same purpose).
+   */
+  choose(method: AuthMethod, purpose = this.state === 'requested' ? this.ctx.request?.purpose : this.ctx.purpose): void {
     const { backend, lang, mode } = this.#config;
     if (!next(this.state, 'choose')) return; // the table says where a choice is taken
+    if (this.state === 'requested') this.#handled.add(this.ctx.request!.id);
     this.windowName = newWindowName();
     // Open the window now, inside the click: after an await browsers block it.
     // It stays about:blank (a page of another origin would be a navigation
@@ -152,9 +180,9 @@ export class AuthFlow {
     const popup = mode === 'popup' ? this.#seams.openWindow('about:blank', this.windowName) : null;
     if (popup) this.#fillWindow(popup, method);
     const attempt = ++this.#attempt;
-    this.machine.send({ type: 'choose', method });
+    this.machine.send({ type: 'choose', method, purpose });
     createSession(backend, {
-      purpose: this.#config.purpose,
+      purpose: purpose ?? this.#config.purpose,
       auth_method: method.tag,
       return_url: this.#seams.returnUrl(),
       // Left out of the JSON when undefined: a site without tickets sends what it always did.
@@ -207,10 +235,10 @@ export class AuthFlow {
    * somewhere (it is closed, and its login abandoned).
    */
   reopen(): void {
-    const { method } = this.ctx;
+    const { method, purpose } = this.ctx;
     if (!method || !next(this.state, 'cancel')) return;
     this.cancel();
-    this.choose(method);
+    this.choose(method, purpose);
   }
 
   /** The login window being closed (by the user) is a state of its own; see login-window.ts. */
@@ -237,6 +265,85 @@ export class AuthFlow {
     const { session, via } = this.ctx;
     if (this.state === 'error' && session && via) this.machine.send({ type: 'resume', session, via });
     else this.machine.send({ type: 'load' });
+  }
+
+  /** "Not now" to the request shown: back to what was shown before; the backend is told. */
+  decline(): void {
+    const { request } = this.ctx;
+    const ticket = this.#requestTicket;
+    if (this.state !== 'requested' || !request) return;
+    this.#handled.add(request.id);
+    this.machine.send({ type: 'decline' });
+    // Not pending any more (404, 409), or unreachable: the employee sees it expire.
+    if (ticket) declineRequest(this.#config.backend, ticket, request.id).catch(() => undefined);
+  }
+
+  /**
+   * Opens or closes the request channel as it should be: open while started,
+   * `listen` set with a ticket the backend has not refused, and no login
+   * runs. Called on every state change, and by the element when `listen` or
+   * the ticket changes.
+   */
+  syncRequests(): void {
+    const { listen, ticket } = this.#config;
+    const wanted = this.#active && listen && ticket && ticket !== this.#deniedTicket && LISTENING.has(this.state) ? ticket : undefined;
+    if (wanted === this.#requestTicket) return;
+    this.#stopRequests?.();
+    this.#stopRequests = undefined;
+    this.#offering?.controller.abort();
+    this.#offering = undefined;
+    this.#current = undefined;
+    this.#requestTicket = wanted;
+    if (wanted) {
+      this.#stopRequests = followRequests(
+        this.#config.backend,
+        wanted,
+        {
+          request: (request) => {
+            this.#current = request;
+            this.#offer();
+          },
+          denied: () => {
+            this.#deniedTicket = wanted;
+            this.syncRequests();
+          },
+        },
+        this.#seams.requests,
+      );
+    } else if (this.#active && this.state === 'requested') {
+      // No longer listening (attribute removed, ticket refused): the request goes.
+      this.machine.send({ type: 'requestEnded' });
+    }
+  }
+
+  /**
+   * Shows the current request if it is pending and may be shown now (after
+   * fetching the methods for its purpose), or ends the one shown when it is
+   * no longer pending.
+   */
+  #offer(): void {
+    const current = this.#current;
+    const live = current?.status === 'pending' && !this.#handled.has(current.id) ? current : undefined;
+    const shown = this.state === 'requested' ? this.ctx.request : undefined;
+    if (shown && !live) {
+      this.machine.send({ type: 'requestEnded' });
+      return;
+    }
+    if (!live || live.id === shown?.id || live.id === this.#offering?.id || !AT_REST.has(this.state)) return;
+    this.#offering?.controller.abort();
+    const controller = new AbortController();
+    this.#offering = { id: live.id, controller };
+    // Without its methods (the core unreachable) it is still shown: the resident can say "not now".
+    fetchOptions(this.#config.backend, live.purpose, controller.signal)
+      .catch(() => [])
+      .then((requestMethods) => {
+        if (controller.signal.aborted) return;
+        this.#offering = undefined;
+        const request = this.#current;
+        if (request?.id === live.id && request.status === 'pending' && AT_REST.has(this.state)) {
+          this.machine.send({ type: 'request', request, requestMethods });
+        }
+      });
   }
 
   /**
@@ -318,6 +425,9 @@ export class AuthFlow {
 
   /** Effects of entering a state. */
   #enter(state: StateName, ctx: Context): void {
+    this.syncRequests();
+    // After this entry is told: a request that came while the widget was busy is shown now.
+    if (this.#stopRequests) queueMicrotask(() => this.#offer());
     if (state === 'loading') {
       this.#loading?.abort();
       const controller = (this.#loading = new AbortController());

@@ -47,6 +47,9 @@ const en = {
   loggedOut: 'You are logged out.',
   restoring: 'Checking whether you are still logged in…',
   signedIn: 'You are logged in.',
+  requested: 'The employee asks you to confirm who you are',
+  subject: 'Subject',
+  decline: 'Not now',
 };
 
 export type Strings = typeof en;
@@ -92,6 +95,9 @@ const nl: Strings = {
   loggedOut: 'U bent uitgelogd.',
   restoring: 'We kijken of u nog bent ingelogd…',
   signedIn: 'U bent ingelogd.',
+  requested: 'De medewerker vraagt u te bevestigen wie u bent',
+  subject: 'Onderwerp',
+  decline: 'Nu niet',
 };
 
 export const STRINGS: Record<Lang, Strings> = { nl, en };

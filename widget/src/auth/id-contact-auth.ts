@@ -10,11 +10,11 @@ import { format, labelFor, stringsFor, type StringOverrides, type Strings } from
 import { IdContactElement } from '../shared/element.js';
 import type { Context, Input, StateName } from './state.js';
 import { styles } from './styles.js';
-import type { Attributes, AuthMethod } from '../shared/wire.js';
+import type { Attributes, AuthMethod, VerificationRequest } from '../shared/wire.js';
 
 export type { StateName } from './state.js';
 export type { StringOverrides, Strings, Lang } from './i18n.js';
-export type { Attributes, AuthMethod } from '../shared/wire.js';
+export type { Attributes, AuthMethod, VerificationRequest } from '../shared/wire.js';
 
 export interface IdContactEventMap {
   'id-contact-state': CustomEvent<{ state: StateName }>;
@@ -22,6 +22,8 @@ export interface IdContactEventMap {
   'id-contact-failed': CustomEvent<{ sessionId: string }>;
   'id-contact-error': CustomEvent<{ message: string }>;
   'id-contact-logout': CustomEvent<{ sessionId: string }>;
+  /** An employee's request to log in is shown (`listen`). */
+  'id-contact-request': CustomEvent<{ request: VerificationRequest }>;
 }
 
 declare global {
@@ -58,12 +60,16 @@ const ERROR_TEXT: Record<string, keyof Strings> = {
 const SITE_ERROR = 'unknown_purpose';
 const isLinkError = (code: string) => code === 'unknown_reference' || code === 'bad_result';
 
+/** What the request is about: the core's name for its purpose, else the purpose's tag. */
+const subjectOf = (ctx: Context) => ctx.request?.purpose_name || ctx.request?.purpose || '';
+
 export class IdContactAuth extends IdContactElement {
   static override styles = styles;
   static override properties: PropertyDeclarations = {
     purpose: {},
     mode: {},
     ticket: {},
+    listen: { type: Boolean },
     strings: { attribute: false },
   };
 
@@ -77,6 +83,11 @@ export class IdContactAuth extends IdContactElement {
    * read when used, so a new one needs no restart.
    */
   declare ticket: string | undefined;
+  /**
+   * With a ticket: follow the conversation's requests while no login runs,
+   * and show the employee's request to log in when one comes.
+   */
+  declare listen: boolean;
   /** Per-language overrides of the strings and attribute labels. */
   declare strings: StringOverrides | undefined;
 
@@ -88,6 +99,7 @@ export class IdContactAuth extends IdContactElement {
     super();
     this.purpose = '';
     this.mode = 'auto';
+    this.listen = false;
   }
 
   /** The current state's name. */
@@ -123,6 +135,7 @@ export class IdContactAuth extends IdContactElement {
     super.willUpdate(changed);
     this.#focusedLabel = this.shadowRoot?.activeElement?.textContent;
     if (!this.#flow || changed.has('purpose') || changed.has('backend')) this.#restart();
+    else if (changed.has('listen') || changed.has('ticket')) this.#flow.syncRequests();
   }
 
   #restart(): void {
@@ -144,6 +157,9 @@ export class IdContactAuth extends IdContactElement {
       get ticket() {
         return host.ticket || undefined;
       },
+      get listen() {
+        return host.listen;
+      },
     };
     const flow = new AuthFlow(config, (state, ctx, input) => {
       if (flow !== this.#flow) return;
@@ -156,6 +172,9 @@ export class IdContactAuth extends IdContactElement {
 
   #announce(state: StateName, ctx: Context, input: Input): void {
     this.emit('id-contact-state', { state });
+    if (input.type === 'request') this.emit('id-contact-request', { request: { ...input.request } });
+    // Back to what was shown before the request: said once already.
+    if (input.type === 'decline' || input.type === 'requestEnded') return;
     if (input.type === 'logout') this.emit('id-contact-logout', { sessionId: input.sessionId });
     const sessionId = ctx.session?.session_id ?? '';
     if (state === 'success') this.emit('id-contact-authenticated', { sessionId, attributes: { ...ctx.attributes } });
@@ -190,7 +209,9 @@ export class IdContactAuth extends IdContactElement {
     const details = Object.entries(ctx.attributes ?? {}).map(([tag, value]) => [labelFor(labels, tag), value]);
     return html`<div part="container" class="box" data-state=${state}>
       <p part="status" class="status ${BUSY.has(state) ? 'busy' : ''}" role="status" tabindex="-1">
-        ${this.#statusText(state, ctx, text)}${state === 'success' ? this.#readOut(details, text) : nothing}
+        ${this.#statusText(state, ctx, text)}${state === 'success' ? this.#readOut(details, text) : nothing}${state === 'requested'
+          ? html`<span class="sr"> ${text.subject}: ${subjectOf(ctx)}.</span>`
+          : nothing}
       </p>
       ${this.#body(state, ctx, text, details)}
     </div>`;
@@ -236,19 +257,29 @@ export class IdContactAuth extends IdContactElement {
     const again = actions(ctx.method ? button(text.retry, () => flow.choose(ctx.method!), true) : nothing, other);
     const contact = html`<p part="contact">${text.contact}</p>`;
 
+    const methods = (list: AuthMethod[]) =>
+      html`<ul part="methods" aria-label=${text.methods}>
+        ${list.map(
+          (m) =>
+            html`<li>
+              <button part="method" type="button" data-tag=${m.tag} @click=${() => flow.choose(m)}>
+                <img part="method-icon" src=${m.image_url} alt="" />
+                <span part="method-name">${m.name}</span>
+              </button>
+            </li>`,
+        )}
+      </ul>`;
+
     switch (state) {
       case 'choosing':
-        return html`${text.intro ? html`<p part="intro">${text.intro}</p>` : nothing}<ul part="methods" aria-label=${text.methods}>
-          ${ctx.methods.map(
-            (m) =>
-              html`<li>
-                <button part="method" type="button" data-tag=${m.tag} @click=${() => flow.choose(m)}>
-                  <img part="method-icon" src=${m.image_url} alt="" />
-                  <span part="method-name">${m.name}</span>
-                </button>
-              </li>`,
-          )}
-        </ul>`;
+        return html`${text.intro ? html`<p part="intro">${text.intro}</p>` : nothing}${methods(ctx.methods)}`;
+      case 'requested': {
+        const offered = ctx.requestMethods ?? [];
+        // Read out with the headline too (the live region), as the details after a login are.
+        return html`<p part="subject">${text.subject}: <strong>${subjectOf(ctx)}</strong></p>
+          ${offered.length ? methods(offered) : html`<p part="contact">${text.empty}</p>`}
+          ${actions(button(text.decline, () => flow.decline()))}`;
+      }
       case 'error': {
         const code = ctx.error?.code ?? '';
         if (code === SITE_ERROR) return contact;

@@ -42,3 +42,12 @@ export async function request(url: string, init: RequestInit): Promise<unknown> 
   }
   return body;
 }
+
+/** The longest a 429's Retry-After is honoured: a wrong header must not silence a client for good. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A 429's Retry-After (seconds) in ms, at least `least` (also when absent or unreadable), at most a minute. */
+export function retryAfterMs(response: Response, least: number): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(Math.max(seconds * 1000, least), MAX_RETRY_AFTER_MS) : least;
+}

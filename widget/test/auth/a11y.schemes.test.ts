@@ -6,6 +6,7 @@
 import { expect } from '@open-wc/testing';
 import type { IdContactAuth } from '../../src/id-contact-auth.js';
 import {
+  askToVerify,
   cleanUp,
   closePopups,
   coreMode,
@@ -20,6 +21,7 @@ import {
   plantBrokenSession,
   press,
   stack,
+  ticketFor,
   waitForState,
 } from '../support/browser.js';
 
@@ -43,6 +45,15 @@ describe(`axe finds no violation (${pageScheme()} colour scheme)`, () => {
   it('choosing', async () => {
     const { el } = await mount();
     await waitForState(el, 'choosing');
+    await audit(el);
+  });
+
+  it('requested (an employee asks to verify)', async () => {
+    const conversation = `a11y-${Date.now()}`;
+    const { el } = await mount({ backend: (await stack()).ticketBackend, ticket: await ticketFor('guest', conversation), listen: true });
+    await waitForState(el, 'choosing');
+    expect((await askToVerify(conversation)).status).to.equal(201);
+    await waitForState(el, 'requested');
     await audit(el);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { FINAL, Machine, TABLE, next, type Input, type StateName } from '../../src/auth/state.js';
+import { AT_REST, BACK, FINAL, Machine, TABLE, next, type Input, type StateName } from '../../src/auth/state.js';
 
 const method = { tag: 'irma', name: 'Yivi', image_url: 'https://core.example/irma.svg' };
 const session = { session_id: 's1', launch_url: 'https://idc.example/launch/s1', launch_token: 't', events_url: 'https://idc.example/e?token=t' };
@@ -11,15 +11,15 @@ function recorder() {
 }
 
 describe('state table', () => {
-  it('every target is a state in the table', () => {
+  it('every target is a state in the table, or the way back', () => {
     for (const row of Object.values(TABLE)) {
-      for (const target of Object.values(row)) expect(TABLE).to.have.property(target as string);
+      for (const target of Object.values(row)) if (target !== BACK) expect(TABLE).to.have.property(target as string);
     }
   });
 
-  it('final states accept no session input: only starting over (the chooser or the same method), or logging out', () => {
+  it('final states accept no session input: only starting over (the chooser or the same method), logging out, or a request', () => {
     for (const state of FINAL) {
-      expect(Object.keys(TABLE[state]).filter((input) => !['load', 'logout', 'choose'].includes(input))).to.deep.equal([]);
+      expect(Object.keys(TABLE[state]).filter((input) => !['load', 'logout', 'choose', 'request'].includes(input))).to.deep.equal([]);
     }
     expect(next('failed', 'choose')).to.equal('starting');
     expect(next('success', 'choose')).to.equal(undefined);
@@ -121,5 +121,66 @@ describe('state table', () => {
     expect(machine.send({ type: 'resume', session, via: 'redirect' })).to.equal(true);
     expect(machine.state).to.equal('waiting');
     expect(machine.ctx.via).to.equal('redirect');
+  });
+
+  describe('an employee’s request', () => {
+    const request = {
+      id: 'r1',
+      purpose: 'report_move',
+      status: 'pending' as const,
+      expires_at: '2030-01-01T00:00:00Z',
+      updated_at: '2030-01-01T00:00:00Z',
+    };
+    const digid = { tag: 'digid', name: 'DigiD', image_url: 'https://core.example/digid.svg' };
+
+    it('is shown only while no login runs', () => {
+      expect([...AT_REST].sort()).to.deep.equal(
+        ['choosing', 'empty', 'error', 'expired', 'failed', 'loggedOut', 'requested', 'signedIn', 'success'].sort(),
+      );
+      for (const busy of ['idle', 'loading', 'starting', 'blocked', 'redirecting', 'waiting', 'reconnecting', 'closed'] as const) {
+        expect(next(busy, 'request'), busy).to.equal(undefined);
+      }
+    });
+
+    it('goes back to what was shown before, with what it showed, when it ends or is declined', () => {
+      const { machine, seen } = recorder();
+      machine.send({ type: 'resume', session, via: 'popup' });
+      machine.send({ type: 'succeeded', attributes: { email: 'a@b.nl' } });
+      expect(machine.send({ type: 'request', request, requestMethods: [digid] })).to.equal(true);
+      expect(machine.ctx.request).to.equal(request);
+      expect(machine.ctx.requestMethods).to.deep.equal([digid]);
+      expect(machine.send({ type: 'requestEnded' })).to.equal(true);
+      expect(seen).to.deep.equal(['waiting', 'success', 'requested', 'success']);
+      expect(machine.ctx.attributes).to.deep.equal({ email: 'a@b.nl' });
+      expect(machine.ctx.request).to.equal(undefined);
+      expect(machine.ctx.requestMethods).to.equal(undefined);
+
+      // An error keeps its message under a request, and a newer request replaces the first without losing the way back.
+      machine.send({ type: 'logout', sessionId: 's1' });
+      machine.send({ type: 'load' });
+      machine.send({ type: 'fail', error: { code: 'network', message: 'down' } });
+      machine.send({ type: 'request', request, requestMethods: [] });
+      machine.send({ type: 'request', request: { ...request, id: 'r2' }, requestMethods: [] });
+      expect(machine.ctx.request?.id).to.equal('r2');
+      expect(machine.send({ type: 'decline' })).to.equal(true);
+      expect(machine.state).to.equal('error');
+      expect(machine.ctx.error).to.deep.equal({ code: 'network', message: 'down' });
+    });
+
+    it('choosing a method starts a login for the request’s purpose', () => {
+      const { machine } = recorder();
+      machine.send({ type: 'load' });
+      machine.send({ type: 'options', methods: [method] });
+      machine.send({ type: 'request', request: { ...request, purpose: 'other' }, requestMethods: [digid] });
+      expect(machine.send({ type: 'choose', method: digid, purpose: 'other' })).to.equal(true);
+      expect(machine.state).to.equal('starting');
+      expect(machine.ctx).to.deep.include({ method: digid, purpose: 'other', methods: [method] });
+      expect(machine.ctx.request).to.equal(undefined);
+      // A login's end is not the request's: nothing goes back.
+      expect(next('starting', 'requestEnded')).to.equal(undefined);
+      // Starting over forgets the request's purpose.
+      machine.send({ type: 'cancel' });
+      expect(machine.ctx.purpose).to.equal(undefined);
+    });
   });
 });

@@ -1,6 +1,7 @@
 /** The transport alone, against the real backend (no mocked fetch). */
 import { expect } from '@open-wc/testing';
-import { createSession, endpoint, fetchOptions, parseResult, TransportError, watchSession } from '../../src/auth/transport.js';
+import { createSession, endpoint, fetchOptions, parseResult, parseStatus, TransportError, watchSession } from '../../src/auth/transport.js';
+import { parseCurrentRequest } from '../../src/auth/request-channel.js';
 import { cleanUp, stack } from '../support/browser.js';
 
 async function rejection(promise: Promise<unknown>): Promise<TransportError> {
@@ -69,6 +70,30 @@ describe('transport', () => {
     expect(parseResult('{"status":"succes","attributes":{"a":1}}')).to.equal(undefined);
     expect(parseResult('{"status":"succes"}')).to.equal(undefined);
     expect(parseResult('not json')).to.equal(undefined);
+  });
+
+  it('reads the session status as the stream would say it, and refuses anything else', () => {
+    expect(parseStatus({ state: 'waiting' })).to.deep.equal({ state: 'waiting' });
+    expect(parseStatus({ state: 'expired' })).to.deep.equal({ state: 'expired' });
+    expect(parseStatus({ state: 'result', result: { status: 'failed', reason: 'other_browser' } })).to.deep.equal({
+      state: 'result',
+      result: { status: 'failed', reason: 'other_browser' },
+    });
+    expect(parseStatus({ state: 'result', result: { status: 'succes', attributes: { a: 1 } } })).to.equal(undefined);
+    expect(parseStatus({ state: 'result' })).to.equal(undefined);
+    expect(parseStatus({ state: 'done' })).to.equal(undefined);
+    expect(parseStatus(null)).to.equal(undefined);
+  });
+
+  it('reads a request event, keeping only what the widget uses', () => {
+    const request = { id: 'r', purpose: 'p', status: 'pending', expires_at: 'e', updated_at: 'u' };
+    expect(parseCurrentRequest({ request: null })).to.deep.equal({ request: null });
+    expect(parseCurrentRequest({ request: { ...request, purpose_name: 'Verhuizing', identity_id: 'x', extra: 1 } })).to.deep.equal({
+      request: { ...request, purpose_name: 'Verhuizing' },
+    });
+    expect(parseCurrentRequest({ request: { ...request, status: 'maybe' } })).to.equal(undefined);
+    expect(parseCurrentRequest({ request: { ...request, id: 1 } })).to.equal(undefined);
+    expect(parseCurrentRequest({})).to.equal(undefined);
   });
 
   it('a stream that cannot be opened is retried with backoff, then given up', async () => {

@@ -4,13 +4,15 @@
  */
 import { fixture, fixtureCleanup } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import '../../src/define.js';
 import type { IdContactAuth, StateName } from '../../src/id-contact-auth.js';
 import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../standins/auth-plugin/app.js';
 import { REFERENCE_PARAM } from '../../src/shared/wire.js';
 import { poll } from './poll.js';
-import type { ChatRequest, ChatStart, StackInfo } from './stack.js';
+import type { ChatRequest, ChatStart, StackInfo, TicketBackend } from './stack.js';
+import type { ProxyMode } from './buffering-proxy.js';
+import type { VerificationRequest } from '../../src/shared/wire.js';
 
 let info: Promise<StackInfo> | undefined;
 export function stack(): Promise<StackInfo> {
@@ -52,6 +54,20 @@ export const resultToken = (kind: 'succes' | 'failed' | 'forged') => executeServ
 export const sessionFeedback = () => executeServerCommand('idc-feedback') as Promise<SessionFeedbackCall[]>;
 export const feedbackBehaviour = (behaviour: SessionFeedbackBehaviour) => executeServerCommand('idc-feedback-behaviour', { behaviour });
 
+/** How the proxy in front of `proxiedBackend` passes responses (buffering-proxy.ts). */
+export const proxyMode = (mode: ProxyMode) => executeServerCommand('idc-proxy', { mode });
+/** `METHOD /path` of each request through the proxy since the last call. */
+export const proxyLog = () => executeServerCommand('idc-proxy-log') as Promise<string[]>;
+/** A ticket for the conversation, signed on the Node side as the site's server would. */
+export const ticketFor = (kind: 'guest' | 'host', conversation: string) =>
+  executeServerCommand('idc-ticket', { kind, conversation }) as Promise<string>;
+/** The employee asks the conversation's resident to log in (`POST /agent/requests`). */
+export const askToVerify = (conversation: string, purpose = 'report_move', backend: TicketBackend = 'ticketBackend') =>
+  executeServerCommand('idc-ask', { backend, conversation, purpose }) as Promise<{ status: number; request?: VerificationRequest }>;
+/** The conversation's request as the employee sees it (`GET /agent/requests`). */
+export const agentRequest = (conversation: string, backend: TicketBackend = 'ticketBackend') =>
+  executeServerCommand('idc-agent-request', { backend, conversation }) as Promise<VerificationRequest | null>;
+
 const LINK_PARAMS = [REFERENCE_PARAM, 'result'];
 
 /**
@@ -72,6 +88,8 @@ export interface MountOptions {
   backend?: string;
   mode?: 'auto' | 'popup' | 'redirect';
   lang?: string;
+  ticket?: string;
+  listen?: boolean;
 }
 
 /** Mounts an element; the returned log holds every state it announced. */
@@ -86,6 +104,8 @@ export async function mount(options: MountOptions = {}) {
       backend=${backend}
       mode=${options.mode ?? 'popup'}
       lang=${options.lang ?? 'nl'}
+      ticket=${options.ticket ?? nothing}
+      ?listen=${options.listen ?? false}
     ></id-contact-auth>`,
   );
   cleanups.push(() => document.removeEventListener('id-contact-state', log));
@@ -107,6 +127,7 @@ export async function cleanUp(): Promise<void> {
   sessionStorage.clear();
   document.documentElement.removeAttribute('lang');
   await coreMode('up');
+  await proxyMode('pass');
   await executeServerCommand('idc-close-popups');
 }
 

@@ -14,6 +14,9 @@ import type { SessionFeedbackBehaviour, SessionFeedbackCall } from '../../../sta
 import { startAuthPluginStandin } from '../../../standins/auth-plugin/standin.ts';
 import { rsaKeyPair as rsa } from '../../../testkit/keys.ts';
 import { startStandIns } from '../../../testkit/stand-ins.ts';
+import { mintTicket, newTicketSecret } from '../../../testkit/tickets.ts';
+import type { CurrentRequest, VerificationRequest } from '../../../server/src/protocol.ts';
+import { startBufferingProxy, type ProxyMode } from './buffering-proxy.ts';
 
 export const TEST_PERSON = {
   bsn: '999993653',
@@ -35,6 +38,15 @@ export interface StackInfo {
   shortBackend: string;
   /** Backend that gives the core no attr_url: results come as `?result=` on the chat link. */
   resultBackend: string;
+  /** Backend with IDC_TICKET_SECRET: its logins need a guest ticket (`idc-ticket`); the employee's requests are made here. */
+  ticketBackend: string;
+  /** The same, whose requests expire after two seconds. */
+  shortTicketBackend: string;
+  /**
+   * Takes tickets too, and is reached only through the buffering proxy (buffering-proxy.ts):
+   * its public URL is the proxy's.
+   */
+  proxiedBackend: string;
   core: string;
   plugin: string;
   /** Auth plugin whose logins keep a session (results carry session_url). */
@@ -60,8 +72,21 @@ export interface ChatStart {
 /** `down`: the backend's core calls fail as if the core were unreachable; `hang`: they wait until the mode changes. */
 export type CoreMode = 'up' | 'down' | 'hang';
 
+/** Which backend a conversation's requests are made at (all take the same tickets); `proxiedBackend`'s directly, not through the proxy. */
+export type TicketBackend = 'ticketBackend' | 'shortTicketBackend' | 'proxiedBackend';
+
 export interface Stack {
   info: StackInfo;
+  /** How the proxy in front of `proxiedBackend` passes responses (buffering-proxy.ts). */
+  setProxyMode(mode: ProxyMode): void;
+  /** `METHOD /path` of each request through the proxy since the last call. */
+  proxyLog(): string[];
+  /** A ticket for a conversation, signed as the site's server would (the secret never leaves Node). */
+  ticket(kind: 'guest' | 'host', conversation: string): Promise<string>;
+  /** `POST /agent/requests` with a host ticket of the conversation: the employee asks to verify. */
+  askToVerify(backend: TicketBackend, conversation: string, purpose: string): Promise<{ status: number; request?: VerificationRequest }>;
+  /** `GET /agent/requests`: the conversation's request as the employee sees it. */
+  agentRequest(backend: TicketBackend, conversation: string): Promise<VerificationRequest | null>;
   setCoreMode(mode: CoreMode): void;
   /** Cuts every open connection to the backends, event streams included. */
   dropConnections(): void;
@@ -100,7 +125,16 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   // Listening first: the core must know the backends' URLs, and they the core's.
   const apps: Record<string, ReturnType<typeof createApp>> = {};
   const listen = (name: string) => serveApp({ fetch: (request, env) => apps[name]!.fetch(request, env) });
-  const [backend, shortBackend, resultBackend] = await Promise.all([listen('backend'), listen('short'), listen('result')]);
+  const [backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend] = await Promise.all([
+    listen('backend'),
+    listen('short'),
+    listen('result'),
+    listen('ticket'),
+    listen('shortTicket'),
+    listen('proxied'),
+  ]);
+  const proxy = await startBufferingProxy(proxiedBackend.url);
+  const ticketSecret = newTicketSecret();
 
   const chat = (tag: string, start: string) => ({ tag, name: 'Chat', image_path: '/static/chat.svg', start, credentials: PLUGIN_AUTH });
   const { core, plugin, close: closeStandIns } = await startStandIns({
@@ -157,6 +191,11 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
   };
   configure('backend', backend, { IDC_SESSION_TTL_SECONDS: '900' });
   configure('short', shortBackend, { IDC_SESSION_TTL_SECONDS: '2' });
+  const ticketed = { IDC_SESSION_TTL_SECONDS: '900', IDC_TICKET_SECRET: ticketSecret };
+  configure('ticket', ticketBackend, ticketed);
+  configure('shortTicket', shortTicketBackend, { ...ticketed, IDC_REQUEST_TTL_SECONDS: '2' });
+  // Its pages and streams carry the proxy's URL: the browser reaches this backend only through the proxy.
+  configure('proxied', { url: proxy.url }, ticketed);
   configure('result', resultBackend, { IDC_SESSION_TTL_SECONDS: '900', IDC_USE_ATTR_URL: 'false' });
 
   const basic = `Basic ${Buffer.from(`${PLUGIN_AUTH.user}:${PLUGIN_AUTH.password}`).toString('base64')}`;
@@ -205,11 +244,21 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     return { chatUrl: location };
   }
 
+  const ticket = (kind: 'guest' | 'host', conversation: string) => mintTicket(kind, ticketSecret, { conversation, expiresIn: 600 });
+  const agentCall = async (base: TicketBackend, conversation: string, init: RequestInit = {}) =>
+    fetch(`${{ ticketBackend, shortTicketBackend, proxiedBackend }[base].url}/agent/requests`, {
+      ...init,
+      headers: { authorization: `Bearer ${await ticket('host', conversation)}`, ...init.headers },
+    });
+
   return {
     info: {
       backend: backend.url,
       shortBackend: shortBackend.url,
       resultBackend: resultBackend.url,
+      ticketBackend: ticketBackend.url,
+      shortTicketBackend: shortTicketBackend.url,
+      proxiedBackend: proxy.url,
       core: core.url,
       plugin: plugin.url,
       sessionPlugin: sessionPlugin.url,
@@ -218,8 +267,31 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     setCoreMode(next) {
       mode = next;
     },
+    setProxyMode: (next) => proxy.setMode(next),
+    proxyLog() {
+      const seen = proxy.log();
+      proxy.clearLog();
+      return seen;
+    },
+    ticket,
+    async askToVerify(base, conversation, purpose) {
+      const response = await agentCall(base, conversation, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ purpose }),
+      });
+      const body = (await response.json().catch(() => undefined)) as VerificationRequest | undefined;
+      return { status: response.status, ...(response.ok ? { request: body } : {}) };
+    },
+    async agentRequest(base, conversation) {
+      const response = await agentCall(base, conversation);
+      if (!response.ok) throw new Error(`GET /agent/requests answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as CurrentRequest).request;
+    },
     dropConnections() {
-      for (const running of [backend, shortBackend, resultBackend]) running.server.closeAllConnections();
+      for (const running of [backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend]) {
+        running.server.closeAllConnections();
+      }
     },
     startChat,
     async deliverResult(attrUrl, status) {
@@ -231,7 +303,7 @@ export async function startStack(allowedOrigins: string[], chatPage: string): Pr
     sessionFeedback: () => sessionPlugin.sessionFeedback,
     setSessionFeedbackBehaviour: (behaviour) => sessionPlugin.setSessionFeedbackBehaviour(behaviour),
     async close() {
-      await Promise.all([...[backend, shortBackend, resultBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
+      await Promise.all([...[proxy, backend, shortBackend, resultBackend, ticketBackend, shortTicketBackend, proxiedBackend, sessionPlugin].map((s) => s.close()), closeStandIns()]);
     },
   };
 }

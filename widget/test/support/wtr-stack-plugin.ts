@@ -20,7 +20,15 @@
  * - `idc-result-token` `{kind}`: a result token (`succes`, `failed`, `forged`);
  * - `idc-feedback`: the session plugin's recorded session feedback calls;
  * - `idc-feedback-behaviour` `{behaviour}`: how its session_url answers
- *   (`ok`, `fail`, `hang`).
+ *   (`ok`, `fail`, `hang`);
+ * - `idc-proxy` `{mode}`: how the buffering proxy in front of
+ *   `proxiedBackend` (its URL is in `idc-stack`) passes responses: `pass`,
+ *   `buffer` (bodies held until they end), `stall` (event streams freeze,
+ *   open); `idc-proxy-log`: the requests it relayed since the last call;
+ * - `idc-ticket` `{kind, conversation}`: a guest or host ticket, signed here;
+ * - `idc-ask` `{backend, conversation, purpose}`: `POST /agent/requests` with
+ *   a host ticket (`{status, request?}`); `idc-agent-request`
+ *   `{backend, conversation}`: `GET /agent/requests`'s request.
  *
  * And for `<id-contact-agent>`, the agent wire-format fixture
  * (agent-feed-fixture.ts; a stand-in until the backend has the agent routes),
@@ -45,7 +53,8 @@ import { startAgentFeedFixture, type AgentBehaviour, type AgentFeedFixture, type
 import type { VerificationRequest } from '../../src/shared/wire.ts';
 import type { Preferences } from '../../../testkit/engines/engines.ts';
 import { windowsOf, type KeyPress } from './wtr-windows.ts';
-import { startStack, type ChatRequest, type CoreMode, type Stack } from './stack.ts';
+import { startStack, type ChatRequest, type CoreMode, type Stack, type TicketBackend } from './stack.ts';
+import type { ProxyMode } from './buffering-proxy.ts';
 
 export function stackPlugin(run: { engine: string; profile: string; preferences: Preferences }): TestRunnerPlugin {
   let stack: Stack | undefined;
@@ -108,6 +117,23 @@ export function stackPlugin(run: { engine: string; profile: string; preferences:
       if (command === 'idc-feedback-behaviour') {
         stack!.setSessionFeedbackBehaviour((payload as { behaviour: SessionFeedbackBehaviour }).behaviour);
         return true;
+      }
+      if (command === 'idc-proxy') {
+        stack!.setProxyMode((payload as { mode: ProxyMode }).mode);
+        return true;
+      }
+      if (command === 'idc-proxy-log') return stack!.proxyLog();
+      if (command === 'idc-ticket') {
+        const { kind, conversation } = payload as { kind: 'guest' | 'host'; conversation: string };
+        return stack!.ticket(kind, conversation);
+      }
+      if (command === 'idc-ask') {
+        const { backend, conversation, purpose } = payload as { backend: TicketBackend; conversation: string; purpose: string };
+        return stack!.askToVerify(backend, conversation, purpose);
+      }
+      if (command === 'idc-agent-request') {
+        const { backend, conversation } = payload as { backend: TicketBackend; conversation: string };
+        return stack!.agentRequest(backend, conversation);
       }
       if (command === 'idc-pages') return windowsOf(session).urls();
       if (command === 'idc-login') {
