@@ -80,6 +80,8 @@ export function findElements(steps: QueryStep[]): Element[] {
       return undefined;
     }
     if (tag === 'textarea') return 'textbox';
+    // A single-choice select that shows one option at a time, as the widgets use.
+    if (tag === 'select') return element.hasAttribute('multiple') || Number(element.getAttribute('size') ?? 0) > 1 ? 'listbox' : 'combobox';
     if (tag === 'a' && element.hasAttribute('href')) return 'link';
     if (/^h[1-6]$/.test(tag)) return 'heading';
     if (tag === 'ul' || tag === 'ol') return 'list';
@@ -107,7 +109,7 @@ export function findElements(steps: QueryStep[]): Element[] {
     }
     const label = element.getAttribute('aria-label');
     if (label) return label;
-    if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
+    if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) {
       const labels = [...(element.labels ?? [])].map((l) => textOf(l)).join(' ');
       if (labels.trim()) return labels;
       if (element instanceof HTMLInputElement && ['button', 'submit', 'reset'].includes(element.type)) return element.value;
