@@ -7,7 +7,8 @@
  */
 import { endpoint, isString } from '../shared/http.js';
 import { followEventFeed, refusal, type DenyCode, type FeedOptions } from '../shared/event-feed.js';
-import type { Attributes, Identity, IdentityStatus, RequestStatus, VerificationRequest } from '../shared/wire.js';
+import { readCurrentRequest, readRequest } from '../shared/request-reading.js';
+import type { Attributes, CurrentRequest, Identity, IdentityStatus, VerificationRequest } from '../shared/wire.js';
 
 export { FEED_DELAYS, SILENCE_MS, type DenyCode, type FeedOptions } from '../shared/event-feed.js';
 
@@ -53,40 +54,13 @@ export function parseIdentity(data: string): Identity | undefined {
   return identity;
 }
 
-const REQUEST_STATUSES: readonly string[] = ['pending', 'started', 'declined', 'expired'] satisfies RequestStatus[];
-
-/**
- * A request as the backend sent it, or undefined when it is not one. A
- * status this element does not know makes it no request: it could not tell
- * whether asking again is allowed.
- */
-function requestFrom(v: unknown): VerificationRequest | undefined {
-  const r = v as Partial<Record<keyof VerificationRequest, unknown>> | null;
-  if (!r || typeof r !== 'object' || !isString(r.id) || !isString(r.purpose) || !isString(r.status)) return undefined;
-  if (!REQUEST_STATUSES.includes(r.status) || !isString(r.expires_at) || !isString(r.updated_at)) return undefined;
-  const request: VerificationRequest = {
-    id: r.id,
-    purpose: r.purpose,
-    status: r.status as RequestStatus,
-    expires_at: r.expires_at,
-    updated_at: r.updated_at,
-  };
-  if (isString(r.purpose_name)) request.purpose_name = r.purpose_name;
-  if (isString(r.identity_id)) request.identity_id = r.identity_id;
-  return request;
-}
-
 /** A `request` event's data (`{request}`, the request or null), or undefined when it is not one. */
-export function parseRequest(data: string): { request: VerificationRequest | null } | undefined {
-  let v: { request?: unknown } | null;
+export function parseRequest(data: string): CurrentRequest | undefined {
   try {
-    v = JSON.parse(data);
+    return readCurrentRequest(JSON.parse(data));
   } catch {
     return undefined;
   }
-  if (v?.request === null) return { request: null };
-  const request = requestFrom(v?.request);
-  return request && { request };
 }
 
 /**
@@ -165,7 +139,7 @@ export async function askToVerify(
   if (response.status === 429) return { error: 'rate_limited' };
   const body = (await response.json().catch(() => undefined)) as { error?: unknown } | undefined;
   if (response.status === 201) {
-    const made = requestFrom(body);
+    const made = readRequest(body);
     return made ? { request: made } : { error: 'failed' };
   }
   const code = body?.error;

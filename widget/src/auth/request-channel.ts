@@ -7,9 +7,10 @@
  * stream is closed and `GET /requests/current` polled instead, while the page
  * is visible. Also the decline. Knows nothing of rendering or state.
  */
-import { endpoint, isString, request, retryAfterMs } from '../shared/http.js';
+import { endpoint, request, retryAfterMs } from '../shared/http.js';
 import { followEventFeed, refusal, type DenyCode, type FeedOptions } from '../shared/event-feed.js';
-import type { RequestStatus, VerificationRequest } from '../shared/wire.js';
+import { readCurrentRequest } from '../shared/request-reading.js';
+import type { CurrentRequest, VerificationRequest } from '../shared/wire.js';
 
 export interface RequestHandlers {
   /** The conversation's latest request, or null: at connect and on every change (repeats are possible). */
@@ -28,31 +29,11 @@ export interface RequestChannelOptions extends FeedOptions {
 export const FIRST_EVENT_MS = 3000;
 export const REQUEST_POLL_MS = 5000;
 
-const STATUSES: readonly RequestStatus[] = ['pending', 'started', 'declined', 'expired'];
-
-/** A `request` event's data (or the current request's answer): `{request}`; undefined if it is not one. */
-export function parseCurrentRequest(value: unknown): { request: VerificationRequest | null } | undefined {
-  const r = (value as { request?: unknown } | null)?.request as Partial<Record<keyof VerificationRequest, unknown>> | null | undefined;
-  if (r === null) return { request: null };
-  if (
-    !r ||
-    !isString(r.id) ||
-    !isString(r.purpose) ||
-    !STATUSES.includes(r.status as RequestStatus) ||
-    !isString(r.expires_at) ||
-    !isString(r.updated_at)
-  ) {
-    return undefined;
-  }
-  const parsed: VerificationRequest = {
-    id: r.id,
-    purpose: r.purpose,
-    status: r.status as RequestStatus,
-    expires_at: r.expires_at,
-    updated_at: r.updated_at,
-  };
-  if (isString(r.purpose_name) && r.purpose_name) parsed.purpose_name = r.purpose_name;
-  return { request: parsed };
+/** A `request` event's data (or the current request's answer): `{request}`; undefined if it is not one. The resident's side has no identity id. */
+export function parseCurrentRequest(value: unknown): CurrentRequest | undefined {
+  const current = readCurrentRequest(value);
+  if (current?.request) delete current.request.identity_id;
+  return current;
 }
 
 /**
