@@ -94,6 +94,10 @@ export interface WatchedBackendEnv {
   allowedOrigin: string;
   chatUrl: string;
   pluginAuth: string;
+  /** IDC_TICKET_SECRET: logins need guest tickets, and the employee's side and requests are open. */
+  ticketSecret?: string;
+  /** IDC_AGENT_ORIGINS, with a ticket secret. */
+  agentOrigin?: string;
 }
 
 /** What the backend's own log said during the run. */
@@ -166,6 +170,8 @@ export async function startWatchedBackend(env: WatchedBackendEnv): Promise<Watch
       IDC_ALLOWED_ORIGINS: env.allowedOrigin,
       IDC_CHAT_URL: env.chatUrl,
       IDC_PLUGIN_AUTH: env.pluginAuth,
+      ...(env.ticketSecret ? { IDC_TICKET_SECRET: env.ticketSecret } : {}),
+      ...(env.agentOrigin ? { IDC_AGENT_ORIGINS: env.agentOrigin } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

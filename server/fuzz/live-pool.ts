@@ -46,6 +46,7 @@ export class LivePool {
   private readonly references = new Ring<string>();
   private readonly attrIds = new Ring<string>();
   private readonly sessionIds = new Ring<string>();
+  private readonly requestIds = new Ring<string>();
 
   /** From `POST /sessions` or `/sessions/attach`: `{session_id, events_url}`. */
   learnStream(body: string): void {
@@ -73,6 +74,21 @@ export class LivePool {
     }
   }
 
+  /** From `POST /agent/requests`: the request's `id`. */
+  learnRequest(body: string): void {
+    try {
+      const { id } = JSON.parse(body) as { id?: unknown };
+      if (typeof id === 'string') this.requestIds.add(id);
+    } catch {
+      // as above
+    }
+  }
+
+  requestId(random: Random): string {
+    const [which, where, madeUp] = draws(random);
+    return this.requestIds.pick(which, where) ?? madeUp();
+  }
+
   stream(random: Random): StreamSession {
     const [which, where, madeUp] = draws(random);
     return this.streams.pick(which, where) ?? { id: madeUp(), token: madeUp().split('').reverse().join('') };
@@ -94,6 +110,6 @@ export class LivePool {
   }
 
   get sizes(): Record<string, number> {
-    return { streams: this.streams.size, references: this.references.size, attrIds: this.attrIds.size };
+    return { streams: this.streams.size, references: this.references.size, attrIds: this.attrIds.size, requests: this.requestIds.size };
   }
 }

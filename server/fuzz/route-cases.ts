@@ -10,6 +10,7 @@ import type { LivePool } from './live-pool.ts';
 import type { Random } from './random.ts';
 import type { ResultTokens } from './result-tokens.ts';
 import { ALLOWED_STARTS, PURPOSES } from './stand-ins.ts';
+import type { FuzzTickets } from './tickets.ts';
 
 export interface HttpCase {
   kind: 'http';
@@ -32,6 +33,10 @@ export interface CaseContext {
   site: string;
   /** `Basic …` for /start_communication (IDC_PLUGIN_AUTH). */
   coreAuthorization: string;
+  /** Guest and host tickets of a few conversations (the backend has IDC_TICKET_SECRET). */
+  tickets: FuzzTickets;
+  /** The employee console's origin (IDC_AGENT_ORIGINS). */
+  agentConsole: string;
 }
 
 /** A request before it is sent: the body still as JSON or token text, so it can be mutated as such. */
@@ -64,14 +69,15 @@ const BASELINES: [weight: number, baseline: Baseline][] = [
     async (random, { site }) => ({
       route: 'OPTIONS /sessions (preflight)',
       method: 'OPTIONS',
-      path: random.pick(['/sessions', '/sessions/attach', '/session_options/report_move', '/sessions/x/activity']),
+      path: random.pick(['/sessions', '/sessions/attach', '/session_options/report_move', '/sessions/x/activity', '/sessions/x/status', '/requests/current', '/requests/x/decline']),
       headers: { Origin: site, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization' },
       note: [],
     }),
   ],
   [
     10,
-    async (random, { pool, site }) => {
+    async (random, ctx) => {
+      const { pool, site } = ctx;
       const [purpose, authMethod] = random.pick(ALLOWED_STARTS);
       return {
         route: 'POST /sessions',
@@ -82,6 +88,7 @@ const BASELINES: [weight: number, baseline: Baseline][] = [
           purpose,
           auth_method: authMethod,
           ...(random.chance(0.5) ? { return_url: `${site}/chat?x=1#y` } : {}),
+          ticket: ctx.tickets.guest(random),
         },
         note: [],
         harvest: (status, body) => status === 201 && pool.learnStream(body),
@@ -90,12 +97,16 @@ const BASELINES: [weight: number, baseline: Baseline][] = [
   ],
   [
     8,
-    async (random, { pool, tokens, site }) => ({
+    async (random, { pool, tokens, site, tickets }) => ({
       route: 'POST /sessions/attach',
       method: 'POST',
       path: '/sessions/attach',
       headers: { ...json, Origin: site },
-      json: { reference: pool.reference(random), ...(random.chance(0.3) ? { result: await tokens.reusable(random) } : {}) },
+      json: {
+        reference: pool.reference(random),
+        ...(random.chance(0.3) ? { result: await tokens.reusable(random) } : {}),
+        ticket: tickets.guest(random),
+      },
       note: [],
       harvest: (status, body) => status === 200 && pool.learnStream(body),
     }),
@@ -161,6 +172,64 @@ const BASELINES: [weight: number, baseline: Baseline][] = [
       ...(random.chance(0.7) ? { token: await tokens.reusable(random), tokenIn: 'query' as const } : {}),
       note: [],
     }),
+  ],
+  [
+    4,
+    async (random, { pool }) => {
+      const { id, token } = pool.stream(random);
+      return {
+        route: 'GET /sessions/:id/status',
+        method: 'GET',
+        path: `/sessions/${id}/status`,
+        headers: { Authorization: `Bearer ${token}` },
+        note: [],
+      };
+    },
+  ],
+  [
+    5,
+    async (random, { pool, tickets, agentConsole }) => ({
+      route: 'POST /agent/requests',
+      method: 'POST',
+      path: '/agent/requests',
+      headers: { ...json, Authorization: `Bearer ${tickets.host(random)}`, Origin: agentConsole },
+      json: { purpose: random.chance(0.9) ? random.pick(PURPOSES) : random.string(random.between(1, 120)) },
+      note: [],
+      harvest: (status, body) => status === 201 && pool.learnRequest(body),
+    }),
+  ],
+  [
+    5,
+    async (random, { tickets, agentConsole }) => {
+      const [method, path] = random.pick([
+        ['GET', '/agent/identities'],
+        ['GET', '/agent/requests'],
+        ['GET', '/agent/events'],
+        ['GET', '/agent/identities'],
+        ['DELETE', '/agent/identities'],
+      ] as const);
+      return {
+        route: `${method} ${path}`,
+        method,
+        path,
+        headers: { Authorization: `Bearer ${tickets.host(random)}`, ...(random.chance(0.7) ? { Origin: agentConsole } : {}) },
+        note: [],
+      };
+    },
+  ],
+  [
+    6,
+    async (random, { pool, tickets, site }) => {
+      const kind = random.pick(['current', 'events', 'decline'] as const);
+      const path = kind === 'decline' ? `/requests/${pool.requestId(random)}/decline` : `/requests/${kind}`;
+      return {
+        route: kind === 'decline' ? 'POST /requests/:id/decline' : `GET /requests/${kind}`,
+        method: kind === 'decline' ? 'POST' : 'GET',
+        path,
+        headers: { Authorization: `Bearer ${tickets.guest(random)}`, Origin: site },
+        note: [],
+      };
+    },
   ],
   [2, async (random) => ({ route: 'GET /widget.js', method: 'GET', path: random.pick(['/widget.js', '/widget.iife.js']), headers: {}, note: [] })],
   [
@@ -333,7 +402,11 @@ export async function httpCase(random: Random, ctx: CaseContext): Promise<HttpCa
 }
 
 /** An unmutated valid request of one kind, to fill the pool before the run. */
-export async function validCase(random: Random, ctx: CaseContext, route: 'POST /sessions' | 'POST /start_communication' | 'POST /sessions/attach'): Promise<HttpCase> {
+export async function validCase(
+  random: Random,
+  ctx: CaseContext,
+  route: 'POST /sessions' | 'POST /start_communication' | 'POST /sessions/attach' | 'POST /agent/requests',
+): Promise<HttpCase> {
   for (;;) {
     const [, baseline] = random.pick(BASELINES);
     const draft = await baseline(random, ctx);

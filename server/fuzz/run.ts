@@ -11,6 +11,7 @@ import { rawCase, type RawCase } from './raw-cases.ts';
 import { ResultTokens } from './result-tokens.ts';
 import { httpCase, validCase, type CaseContext, type HttpCase } from './route-cases.ts';
 import { makeKeys, startStandIns } from './stand-ins.ts';
+import { FuzzTickets } from './tickets.ts';
 import { Tally, type FuzzReport } from './tally.ts';
 
 export interface FuzzOptions {
@@ -25,6 +26,7 @@ export interface FuzzOptions {
 }
 
 const SITE = 'https://gemeente.example';
+const AGENT_CONSOLE = 'https://console.gemeente.example';
 const CORE_CREDENTIALS = 'core:fuzz-secret';
 /** Share of cases written to raw sockets. */
 const RAW_SHARE = 0.08;
@@ -32,6 +34,7 @@ const RAW_SHARE = 0.08;
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const keys = makeKeys();
   const standIns = await startStandIns(keys);
+  const tickets = await FuzzTickets.make();
   const backend = await startBackendProcess({
     decryptionKeyPem: keys.ours.privatePem,
     signatureKeysPem: keys.plugin.publicPem,
@@ -39,6 +42,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     allowedOrigin: SITE,
     chatUrl: `${SITE}/chat`,
     pluginAuth: CORE_CREDENTIALS,
+    ticketSecret: tickets.secret,
+    agentOrigin: AGENT_CONSOLE,
   }).catch(async (error: unknown) => {
     await standIns.close();
     throw error;
@@ -49,6 +54,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     pool,
     tokens: new ResultTokens(keys, standIns.plugin.url),
     site: SITE,
+    tickets,
+    agentConsole: AGENT_CONSOLE,
     coreAuthorization: `Basic ${Buffer.from(CORE_CREDENTIALS).toString('base64')}`,
   };
   const learn = (c: HttpCase, outcome: Outcome) => {
@@ -58,7 +65,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     // Real sessions of every kind before the first mutation, so mutations start from live ids.
     const primer = new Random(options.seed);
-    for (const route of ['POST /start_communication', 'POST /sessions/attach', 'POST /sessions'] as const) {
+    for (const route of ['POST /start_communication', 'POST /sessions/attach', 'POST /sessions', 'POST /agent/requests'] as const) {
       for (let i = 0; i < 16; i++) {
         const c = await validCase(primer, ctx, route);
         learn(c, await sendHttp(target, c));
