@@ -127,10 +127,12 @@ describe('a session stream that always arrives', () => {
     await waitForState(el, 'success');
   });
 
-  it('lets go of the page’s events when the element goes', async () => {
+  it('does nothing on the page’s events once the element is gone', async () => {
     const { proxiedBackend } = await stack();
     const { el } = await mount({ backend: proxiedBackend, ticket: await ticketFor('guest', `recovery-${Date.now()}`) });
     await startLogin(el);
+    // The stream is open and its request logged: nothing of it can reach the proxy after the log is read.
+    await waitFor(() => states.count === 1, 'the stream’s state event');
     fixtureCleanup();
     await proxyLog();
     hideAndShow();
