@@ -8,25 +8,14 @@ import type { Page } from '../../testkit/browser/page.ts';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { axeViolations } from './support/axe.ts';
-import { newVisit, type Visit, expectNoProblems, withRequestedUrls } from './support/browser.ts';
+import { newVisit, expectNoProblems, withRequestedUrls } from './support/browser.ts';
 import { useDemoInBrowser } from './support/demo-in-browser.ts';
+import { agentElement, openConsoleFor } from './support/employee.ts';
 import { agentSays, logInWithPopup, openChat, TEST_PERSON_NAME, verifiedDetails } from './support/resident.ts';
 
 const run = useDemoInBrowser();
 
-/** The employee's browser: its own context (no cookie, no storage of the resident's), on the chat's console link. */
-async function openConsoleFor(resident: Page): Promise<{ employee: Visit; page: Page }> {
-  const href = await resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href');
-  expect(href).toMatch(/^\/agent\?conversation=/);
-  const employee = await newVisit(run.browser);
-  await employee.page.goto(new URL(href!, run.demo.urls.chat).href);
-  await agentElement(employee.page).getByText('Nog niemand ingelogd in dit gesprek').waitFor();
-  return { employee, page: employee.page };
-}
 
-function agentElement(page: Page) {
-  return page.locator('id-contact-agent');
-}
 
 /** What the console shows as verified: label → value. */
 async function consoleDetails(page: Page): Promise<Record<string, string>> {
@@ -48,7 +37,7 @@ describe('the employee console beside the chat', () => {
   it('shows the resident verified, from the backend, as soon as the login is done; the site gets a signed webhook', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     try {
       await logInWithPopup(resident, 'Yivi');
       await resident.getByText('U bent ingelogd.').waitFor();
@@ -92,7 +81,7 @@ describe('the employee console beside the chat', () => {
         { capture: true },
       );
     });
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     try {
       await logInWithPopup(resident, 'Yivi');
       // The resident's page shows what it made up...
@@ -110,7 +99,7 @@ describe('the employee console beside the chat', () => {
   it('forgets the details when the employee asks, and never shows another conversation', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     const other = await newVisit(run.browser);
     try {
       // Someone else, in another conversation, logs in too: not shown here.
@@ -140,7 +129,7 @@ describe('the employee console beside the chat', () => {
   it('says so when its host ticket has expired', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     try {
       const conversation = new URL((await console.url())).searchParams.get('conversation')!;
       const expired = await run.demo.tickets.mint('host', conversation, { expiresInSeconds: -120 });
@@ -163,7 +152,7 @@ describe('the employee console beside the chat', () => {
   it('starts a new conversation with "Nieuw gesprek": the old console does not see the new login', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: oldConsole } = await openConsoleFor(resident);
+    const { employee, page: oldConsole } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     try {
       const before = await resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href');
       await resident.getByRole('button', { name: 'Nieuw gesprek' }).click();

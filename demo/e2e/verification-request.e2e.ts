@@ -9,29 +9,20 @@ import type { Page } from '../../testkit/browser/page.ts';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TEST_PERSON } from '../../standins/auth-plugin/demo-test-person.ts';
 import { axeViolations } from './support/axe.ts';
-import { expectNoProblems, newVisit, type Visit, withRequestedUrls } from './support/browser.ts';
+import { expectNoProblems, newVisit, withRequestedUrls } from './support/browser.ts';
 import { useDemoInBrowser } from './support/demo-in-browser.ts';
+import { agentElement, openConsoleFor } from './support/employee.ts';
 import { logInWithPopup, openChat } from './support/resident.ts';
 
 const run = useDemoInBrowser();
 
 const ASKED = 'De medewerker vraagt u te bevestigen wie u bent';
 
-function agentElement(page: Page) {
-  return page.locator('id-contact-agent');
-}
 
 function residentWidget(page: Page) {
   return page.locator('id-contact-auth');
 }
 
-async function openConsoleFor(resident: Page): Promise<{ employee: Visit; page: Page }> {
-  const href = await resident.getByRole('link', { name: 'Medewerkersscherm' }).getAttribute('href');
-  const employee = await newVisit(run.browser);
-  await employee.page.goto(new URL(href!, run.demo.urls.chat).href);
-  await agentElement(employee.page).getByText('Nog niemand ingelogd in dit gesprek').waitFor();
-  return { employee, page: employee.page };
-}
 
 async function ask(console: Page, subject: string): Promise<void> {
   await agentElement(console).getByRole('combobox', { name: 'Onderwerp' }).selectOption(subject);
@@ -42,7 +33,7 @@ describe('the employee asks the resident to log in', () => {
   it('reaches this conversation\'s chat only, leads to a verified identity with its subject, and the BSN opens the case', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     const other = await newVisit(run.browser);
     try {
       await openChat(other.page, run.demo.urls.chat);
@@ -92,7 +83,7 @@ describe('the employee asks the resident to log in', () => {
   it('the resident may say not now: the console says so, and may ask again', async () => {
     const resident = run.visit.page;
     await openChat(resident, run.demo.urls.chat);
-    const { employee, page: console } = await openConsoleFor(resident);
+    const { employee, page: console } = await openConsoleFor(run.browser, run.demo.urls.chat, resident);
     try {
       await ask(console, 'Een persoonlijke vraag');
       await residentWidget(resident).getByText(ASKED).waitFor();
