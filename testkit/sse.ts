@@ -20,6 +20,11 @@ export interface SseReader {
 export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  return sseReader(response, controller);
+}
+
+/** A reader of a stream some other client opened; `controller` aborts its request. */
+export function sseReader(response: Response, controller: AbortController): SseReader {
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   const queue: SseMessage[] = [];

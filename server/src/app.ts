@@ -29,6 +29,7 @@ import { launchRoutes } from './routes/launch.ts';
 import { sessionOptionsRoutes } from './routes/session-options.ts';
 import { sessionsRoutes } from './routes/sessions.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { WIDGET_MISSING_MESSAGE, widgetBundleStatus } from './http/widget-bundles.ts';
 import { storeFromConfig, webhookOutboxFor } from './store/store-from-config.ts';
 import { StoreDataError, StoreUnavailableError } from './store/store-errors.ts';
@@ -38,6 +39,7 @@ import { attachRoutes } from './routes/sessions-attach.ts';
 import { sessionFeedbackRoutes } from './routes/sessions-feedback.ts';
 import { sessionStatusRoutes } from './routes/sessions-status.ts';
 import { startCommunicationRoutes } from './routes/start-communication.ts';
+import type { Health, Readiness } from './protocol.ts';
 
 /** What a 503 for an unreachable store tells clients to wait. */
 const STORE_RETRY_AFTER_SECONDS = 5;
@@ -127,23 +129,24 @@ export function createApp(config: Config, overrides: Partial<Deps> = {}): Hono {
   app.route('/launch', launchRoutes(context));
   app.route('/return', returnPageRoutes(context));
   app.route('/', widgetRoutes(context));
+  app.route('/', openApiRoutes(context));
   // Liveness: the process answers (and says whether the widget bundle is there). Readiness: it can
   // also reach the store and serve the widget (for load balancers).
   app.get('/healthz', async (c) => {
     const { widget } = await widgetBundleStatus(config);
-    return c.json({ status: 'ok', widget }, 200, { 'Cache-Control': 'no-store' });
+    return c.json({ status: 'ok', widget } satisfies Health, 200, { 'Cache-Control': 'no-store' });
   });
   app.get('/readyz', async (c) => {
     const [storeUp, { widget }] = await Promise.all([
       Promise.resolve().then(() => deps.store.ping?.()).then(() => true, () => false),
       widgetBundleStatus(config),
     ]);
-    if (storeUp && widget === 'ok') return c.json({ status: 'ready' }, 200, { 'Cache-Control': 'no-store' });
+    if (storeUp && widget === 'ok') return c.json({ status: 'ready' } satisfies Readiness, 200, { 'Cache-Control': 'no-store' });
     if (widget === 'ok') {
-      return c.json({ status: 'unavailable' }, 503, { 'Cache-Control': 'no-store', 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
+      return c.json({ status: 'unavailable' } satisfies Readiness, 503, { 'Cache-Control': 'no-store', 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
     }
     // A missing build does not pass by waiting: no Retry-After.
-    const body = { status: 'unavailable', ...(storeUp ? {} : { store: 'unavailable' }), widget, message: WIDGET_MISSING_MESSAGE };
+    const body: Readiness = { status: 'unavailable', ...(storeUp ? {} : { store: 'unavailable' }), widget, message: WIDGET_MISSING_MESSAGE };
     return c.json(body, 503, { 'Cache-Control': 'no-store' });
   });
 

@@ -215,6 +215,23 @@ export const SessionStatus = z.discriminatedUnion('state', [
 ]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
+/** `POST /attributes/:attr_id` answer: the result verified and was taken. */
+export const ResultAccepted = z.object({ status: z.literal('accepted') });
+export type ResultAccepted = z.infer<typeof ResultAccepted>;
+
+/** `GET /healthz`: the process answers; `widget` says whether the bundles are built. */
+export const Health = z.object({ status: z.literal('ok'), widget: z.enum(['ok', 'missing']) });
+export type Health = z.infer<typeof Health>;
+
+/** `GET /readyz`: 200 `ready`; 503 `unavailable`, naming what is missing when waiting will not help. */
+export const Readiness = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  store: z.literal('unavailable').optional(),
+  widget: z.literal('missing').optional(),
+  message: z.string().optional(),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
 /** Every error answer of our interface. */
 export const ErrorResponse = z.object({
   error: z.string(),

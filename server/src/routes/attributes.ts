@@ -10,6 +10,7 @@ import type { AppContext } from '../context.ts';
 import { errorResponse } from '../http/errors.ts';
 import { readBodyText } from '../http/request-body.ts';
 import { takeResult } from '../results/intake.ts';
+import type { ResultAccepted } from '../protocol.ts';
 
 export function attributesRoutes(context: AppContext): Hono {
   const { deps } = context;
@@ -23,6 +24,6 @@ export function attributesRoutes(context: AppContext): Hono {
     const token = await readBodyText(c, MAX_RESULT_BYTES);
     const outcome = await takeResult(context, session, token, 'attr_url');
     if (!outcome.accepted) return errorResponse(c, outcome.status, outcome.error, outcome.message);
-    return c.json({ status: 'accepted' }, 200);
+    return c.json({ status: 'accepted' } satisfies ResultAccepted, 200);
   });
 }
