@@ -32,20 +32,27 @@ export class DocumentConformance {
     return { pointer: `/paths/${pointerPart(path)}/${method.toLowerCase()}/responses/${key}`, spec: operation.responses[key] };
   }
 
+  /** Throws unless a webhook body matches the document's `webhooks` entry for its type. */
+  checkWebhook(body: { type: string }): void {
+    if (!this.document.webhooks?.[body.type]) throw new Error(`webhook ${body.type} is not in the document`);
+    this.validate(`openapi#/webhooks/${pointerPart(body.type)}/post/requestBody/content/application~1json/schema`, body, `webhook ${body.type}`);
+  }
+
   /** Throws unless `body` (parsed JSON, or one parsed server-sent event) matches the schema for this content type. */
   check(method: string, path: string, status: number, contentType: string, body: unknown): void {
     const { pointer, spec } = this.response(method, path, status);
     if (!spec.content?.[contentType]) {
       throw new Error(`${method} ${path} ${status} answered ${contentType}; the document lists ${Object.keys(spec.content ?? {}).join(', ') || 'no body'}`);
     }
-    const ref = `openapi#${pointer}/content/${pointerPart(contentType)}/schema`;
+    this.validate(`openapi#${pointer}/content/${pointerPart(contentType)}/schema`, body, `${method} ${path} ${status} (${contentType})`);
+  }
+
+  private validate(ref: string, body: unknown, what: string): void {
     let validate = this.compiled.get(ref);
     if (!validate) {
       validate = this.ajv.compile({ $ref: ref });
       this.compiled.set(ref, validate);
     }
-    if (!validate(body)) {
-      throw new Error(`${method} ${path} ${status} (${contentType}) does not match the document: ${this.ajv.errorsText(validate.errors)}`);
-    }
+    if (!validate(body)) throw new Error(`${what} does not match the document: ${this.ajv.errorsText(validate.errors)}`);
   }
 }

@@ -6,7 +6,9 @@
  * (testkit/openapi/typed-client.ts): an undocumented status or a body that does not match
  * rejects the call.
  */
+import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serveApp, type RunningServer } from '../../src/http/serve.ts';
 import { SITE_ORIGIN } from '../../../testkit/backend.ts';
 import { launchedTo } from '../../../testkit/resident-browser.ts';
 import { logInAtPlugin, PLUGIN_CREDENTIALS, startStack, TEST_PERSON, type Stack } from '../../../testkit/stack.ts';
@@ -21,11 +23,23 @@ const CONVERSATION = 'conversation-openapi';
 let stack: Stack;
 let secret: string;
 let conformance: DocumentConformance;
+let receiver: RunningServer;
+/** Webhook bodies as the backend posted them. */
+let webhooks: Array<{ type: string }>;
 const streams: AbortController[] = [];
 
 beforeEach(async () => {
   secret = newTicketSecret();
-  stack = await startStack({ env: { IDC_TICKET_SECRET: secret, IDC_AGENT_ORIGINS: AGENT_ORIGIN } });
+  webhooks = [];
+  receiver = await serveApp(new Hono().post('/hook', async (c) => (webhooks.push(await c.req.json()), c.body(null, 204))));
+  stack = await startStack({
+    env: {
+      IDC_TICKET_SECRET: secret,
+      IDC_AGENT_ORIGINS: AGENT_ORIGIN,
+      IDC_WEBHOOK_URL: `${receiver.url}/hook`,
+      IDC_WEBHOOK_SECRET: `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`,
+    },
+  });
   // The document this very backend serves.
   conformance = new DocumentConformance(await (await fetch(`${stack.url}/openapi.json`)).json());
 });
@@ -33,6 +47,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const controller of streams.splice(0)) controller.abort();
   await stack.close();
+  await receiver.close();
 });
 
 async function resident(): Promise<BackendClient> {
@@ -115,6 +130,10 @@ describe('a typed client generated from the OpenAPI document', () => {
     const forgotten = await agent.DELETE('/agent/identities');
     expect(forgotten.response.status).toBe(204);
     expect((await agent.GET('/agent/identities')).data?.identities.map((identity) => identity.status)).toEqual(['forgotten']);
+
+    // The webhooks this login made, each as the document's `webhooks` describe it.
+    await expect.poll(() => webhooks.map((webhook) => webhook.type), { timeout: 5000 }).toEqual(['identity.verified', 'identity.forgotten']);
+    for (const webhook of webhooks) conformance.checkWebhook(webhook);
   });
 
   it("carries the employee's request to verify to the resident, and the decline back", async () => {
@@ -134,6 +153,8 @@ describe('a typed client generated from the OpenAPI document', () => {
     expect((await agent.GET('/agent/requests')).data?.request).toMatchObject({ id: asked.data!.id, status: 'declined' });
     const again = await client.POST('/requests/{request_id}/decline', { params: { path: { request_id: asked.data!.id } } });
     expect(again.error).toMatchObject({ error: 'request_not_pending' });
+    await expect.poll(() => webhooks.map((webhook) => webhook.type), { timeout: 5000 }).toEqual(['verification.requested']);
+    conformance.checkWebhook(webhooks[0]!);
   });
 
   it('lets the core start a conversation and an auth plugin post its result to the attr_url', async () => {
