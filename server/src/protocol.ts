@@ -126,17 +126,16 @@ export interface VerifiedResult {
 // ---------------------------------------------------------------------------
 
 export const AuthMethodOption = z.object({
-  tag: z.string(),
-  name: z.string(),
-  image_url: z.string(),
+  tag: z.string().describe("The method's tag: the `auth_method` of `POST /sessions`"),
+  name: z.string().describe('Its name, to show (Yivi, DigiD, …)'),
+  image_url: z.string().describe('Its logo on the core\'s public origin, or "" (an image anywhere else is dropped)'),
 });
 export type AuthMethodOption = z.infer<typeof AuthMethodOption>;
 
 /** `GET /session_options/:purpose` answer. */
 export const SessionOptionsResponse = z.object({
   purpose: z.string(),
-  /** The core's name for the purpose, when it has one. */
-  name: z.string().optional(),
+  name: z.string().optional().describe("The core's name for the purpose, when it has one"),
   auth_methods: z.array(AuthMethodOption),
 });
 export type SessionOptionsResponse = z.infer<typeof SessionOptionsResponse>;
@@ -144,12 +143,10 @@ export type SessionOptionsResponse = z.infer<typeof SessionOptionsResponse>;
 /** `POST /sessions` body. */
 export const CreateSessionRequest = z.object({
   purpose: z.string().min(1).max(200),
-  auth_method: z.string().min(1).max(200),
-  return_url: HttpUrl.max(2000).optional(),
-  /** The widget's language: the return page speaks it. */
-  lang: z.enum(['nl', 'en']).optional(),
-  /** A guest ticket from the site's server, binding the session to its conversation. */
-  ticket: z.string().min(1).max(4096).optional(),
+  auth_method: z.string().min(1).max(200).describe('A tag the core offers for the purpose (`GET /session_options/{purpose}`)'),
+  return_url: HttpUrl.max(2000).optional().describe('Where the return page sends a resident who logged in without a popup; on an allowed origin'),
+  lang: z.enum(['nl', 'en']).optional().describe("The widget's language: the launch and return pages speak it"),
+  ticket: z.string().min(1).max(4096).optional().describe("A guest ticket from the site's server, binding the login to its conversation (required when the backend has IDC_TICKET_SECRET)"),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
@@ -159,9 +156,9 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
  */
 export const CreateSessionResponse = z.object({
   session_id: z.string(),
-  launch_url: HttpUrl,
-  launch_token: z.string(),
-  events_url: HttpUrl,
+  launch_url: HttpUrl.describe('Where the widget sends the browser, top-level, with a form POST of `launch_token`'),
+  launch_token: z.string().describe('Good for one launch'),
+  events_url: HttpUrl.describe("The login's event stream, with its capability token (`?token=`)"),
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
@@ -170,9 +167,15 @@ export const IdentityReason = z.enum(['other_browser']);
 
 /** Data of the `result` event on the session stream. `logout`: the login keeps a session the user can end. */
 export const ResultEvent = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('succes'), attributes: Attributes, logout: z.boolean().optional() }),
-  /** `reason`: the login ended in another browser than this one (start again here). */
-  z.object({ status: z.literal('failed'), reason: IdentityReason.optional() }),
+  z.object({
+    status: z.literal('succes').describe('The wire spelling: one s'),
+    attributes: Attributes.describe('The verified attributes, as the auth plugin signed them'),
+    logout: z.boolean().optional().describe('The login keeps a session at the auth plugin that the resident can end (`POST /sessions/{session_id}/logout`)'),
+  }),
+  z.object({
+    status: z.literal('failed'),
+    reason: IdentityReason.optional().describe('`other_browser`: the login ended in another browser than this one (start again here)'),
+  }),
 ]);
 export type ResultEvent = z.infer<typeof ResultEvent>;
 
@@ -181,9 +184,9 @@ export const SESSION_REFERENCE_PARAM = 'id-contact-session';
 
 /** `POST /sessions/attach` body: a chat page exchanges the reference (and any `?result=`) once. */
 export const AttachSessionRequest = z.object({
-  reference: z.string().min(1).max(200),
-  result: z.string().min(1).max(16 * 1024).optional(),
-  ticket: z.string().min(1).max(4096).optional(),
+  reference: z.string().min(1).max(200).describe('The one-time reference of the chat URL (`?id-contact-session=`)'),
+  result: z.string().min(1).max(16 * 1024).optional().describe('The `?result=` the chat URL carried (a compact JWE), if any'),
+  ticket: z.string().min(1).max(4096).optional().describe("A guest ticket from the site's server, as for `POST /sessions`"),
 });
 export type AttachSessionRequest = z.infer<typeof AttachSessionRequest>;
 
@@ -195,7 +198,7 @@ export const AttachSessionResponse = z.object({
 export type AttachSessionResponse = z.infer<typeof AttachSessionResponse>;
 
 /** `POST /sessions/:id/activity` answer (202). */
-export const ActivityResponse = z.object({ forwarded: z.boolean() });
+export const ActivityResponse = z.object({ forwarded: z.boolean().describe("Whether it went to the auth plugin's session_url now (at most once a minute)") });
 
 /** `POST /sessions/:id/logout` answer. */
 export const LogoutResponse = z.object({ status: z.literal('logged_out') });
@@ -248,17 +251,13 @@ export type IdentityStatus = z.infer<typeof IdentityStatus>;
 
 /** A login in a conversation as the employee's side sees it. `id` is not the session id: it grants nothing. */
 export const Identity = z.object({
-  id: z.string(),
+  id: z.string().describe('Not the session id: it grants nothing'),
   purpose: z.string(),
-  /** Null when the core started the session: the result does not say which method was used. */
-  auth_method: z.string().nullable(),
+  auth_method: z.string().nullable().describe('Null when the core started the session: the result does not say which method was used'),
   status: IdentityStatus,
-  /** Only while `verified`. */
-  attributes: Attributes.optional(),
-  /** With `failed` or `withdrawn`: the login ended in another browser than the one that started it. */
-  reason: IdentityReason.optional(),
-  /** The core's name for the purpose, when it has one. */
-  purpose_name: z.string().optional(),
+  attributes: Attributes.optional().describe('Only while `verified`'),
+  reason: IdentityReason.optional().describe('With `failed` or `withdrawn`: the login ended in another browser than the one that started it'),
+  purpose_name: z.string().optional().describe("The core's name for the purpose, when it has one"),
   updated_at: z.iso.datetime(),
 });
 export type Identity = z.infer<typeof Identity>;
@@ -281,15 +280,11 @@ export type RequestStatus = z.infer<typeof RequestStatus>;
 export const VerificationRequest = z.object({
   id: z.string(),
   purpose: z.string(),
-  /** The core's name for the purpose, when it has one. */
-  purpose_name: z.string().optional(),
+  purpose_name: z.string().optional().describe("The core's name for the purpose, when it has one"),
   status: RequestStatus,
-  /** With `started`: the identity (see Identity.id) of the login it led to. */
-  identity_id: z.string().optional(),
-  /** ISO 8601: when a pending request expires. */
-  expires_at: z.iso.datetime(),
-  /** ISO 8601 of the last change; of two versions of one request, the later one counts. */
-  updated_at: z.iso.datetime(),
+  identity_id: z.string().optional().describe("With `started`: the identity (an Identity's `id`) of the login it led to; never on the resident's side"),
+  expires_at: z.iso.datetime().describe('When a pending request expires'),
+  updated_at: z.iso.datetime().describe('The last change; of two versions of one request, the later one counts'),
 });
 export type VerificationRequest = z.infer<typeof VerificationRequest>;
 

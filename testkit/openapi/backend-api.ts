@@ -585,6 +585,7 @@ export interface webhooks {
 export interface components {
     schemas: {
         ActivityResponse: {
+            /** @description Whether it went to the auth plugin's session_url now (at most once a minute) */
             forwarded: boolean;
         };
         AgentIdentitiesResponse: {
@@ -592,8 +593,11 @@ export interface components {
             identities: components["schemas"]["Identity"][];
         };
         AttachSessionRequest: {
+            /** @description The one-time reference of the chat URL (`?id-contact-session=`) */
             reference: string;
+            /** @description The `?result=` the chat URL carried (a compact JWE), if any */
             result?: string;
+            /** @description A guest ticket from the site's server, as for `POST /sessions` */
             ticket?: string;
         };
         AttachSessionResponse: {
@@ -604,22 +608,36 @@ export interface components {
             [key: string]: string;
         };
         AuthMethodOption: {
+            /** @description Its logo on the core's public origin, or "" (an image anywhere else is dropped) */
             image_url: string;
+            /** @description Its name, to show (Yivi, DigiD, …) */
             name: string;
+            /** @description The method's tag: the `auth_method` of `POST /sessions` */
             tag: string;
         };
         CreateSessionRequest: {
+            /** @description A tag the core offers for the purpose (`GET /session_options/{purpose}`) */
             auth_method: string;
-            /** @enum {string} */
+            /**
+             * @description The widget's language: the launch and return pages speak it
+             * @enum {string}
+             */
             lang?: "nl" | "en";
             purpose: string;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description Where the return page sends a resident who logged in without a popup; on an allowed origin
+             */
             return_url?: string;
+            /** @description A guest ticket from the site's server, binding the login to its conversation (required when the backend has IDC_TICKET_SECRET) */
             ticket?: string;
         };
         CreateSessionResponse: {
+            /** @description The login's event stream, with its capability token (`?token=`) */
             events_url: components["schemas"]["HttpUrl"];
+            /** @description Good for one launch */
             launch_token: string;
+            /** @description Where the widget sends the browser, top-level, with a form POST of `launch_token` */
             launch_url: components["schemas"]["HttpUrl"];
             session_id: string;
         };
@@ -642,11 +660,16 @@ export interface components {
         /** Format: uri */
         HttpUrl: string;
         Identity: {
+            /** @description Only while `verified` */
             attributes?: components["schemas"]["Attributes"];
+            /** @description Null when the core started the session: the result does not say which method was used */
             auth_method: string | null;
+            /** @description Not the session id: it grants nothing */
             id: string;
             purpose: string;
+            /** @description The core's name for the purpose, when it has one */
             purpose_name?: string;
+            /** @description With `failed` or `withdrawn`: the login ended in another browser than the one that started it */
             reason?: components["schemas"]["IdentityReason"];
             status: components["schemas"]["IdentityStatus"];
             /** Format: date-time */
@@ -658,12 +681,17 @@ export interface components {
         IdentityStatus: "waiting" | "verified" | "failed" | "logged_out" | "expired" | "forgotten" | "withdrawn";
         IdentityWebhookEvent: {
             data: {
+                /** @description Only while `verified` */
                 attributes?: components["schemas"]["Attributes"];
+                /** @description Null when the core started the session: the result does not say which method was used */
                 auth_method: string | null;
                 conversation: string;
+                /** @description Not the session id: it grants nothing */
                 id: string;
                 purpose: string;
+                /** @description The core's name for the purpose, when it has one */
                 purpose_name?: string;
+                /** @description With `failed` or `withdrawn`: the login ended in another browser than the one that started it */
                 reason?: components["schemas"]["IdentityReason"];
                 status: components["schemas"]["IdentityStatus"];
                 /** Format: date-time */
@@ -693,14 +721,22 @@ export interface components {
         RequestWebhookEvent: {
             data: {
                 conversation: string;
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description When a pending request expires
+                 */
                 expires_at: string;
                 id: string;
+                /** @description With `started`: the identity (an Identity's `id`) of the login it led to; never on the resident's side */
                 identity_id?: string;
                 purpose: string;
+                /** @description The core's name for the purpose, when it has one */
                 purpose_name?: string;
                 status: components["schemas"]["RequestStatus"];
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description The last change; of two versions of one request, the later one counts
+                 */
                 updated_at: string;
             };
             /** Format: date-time */
@@ -714,17 +750,24 @@ export interface components {
             status: "accepted";
         };
         ResultEvent: {
+            /** @description The verified attributes, as the auth plugin signed them */
             attributes: components["schemas"]["Attributes"];
+            /** @description The login keeps a session at the auth plugin that the resident can end (`POST /sessions/{session_id}/logout`) */
             logout?: boolean;
-            /** @constant */
+            /**
+             * @description The wire spelling: one s
+             * @constant
+             */
             status: "succes";
         } | {
+            /** @description `other_browser`: the login ended in another browser than this one (start again here) */
             reason?: components["schemas"]["IdentityReason"];
             /** @constant */
             status: "failed";
         };
         SessionOptionsResponse: {
             auth_methods: components["schemas"]["AuthMethodOption"][];
+            /** @description The core's name for the purpose, when it has one */
             name?: string;
             purpose: string;
         };
@@ -752,14 +795,22 @@ export interface components {
             state: "waiting";
         };
         VerificationRequest: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a pending request expires
+             */
             expires_at: string;
             id: string;
+            /** @description With `started`: the identity (an Identity's `id`) of the login it led to; never on the resident's side */
             identity_id?: string;
             purpose: string;
+            /** @description The core's name for the purpose, when it has one */
             purpose_name?: string;
             status: components["schemas"]["RequestStatus"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The last change; of two versions of one request, the later one counts
+             */
             updated_at: string;
         };
     };
