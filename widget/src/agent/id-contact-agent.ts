@@ -77,6 +77,44 @@ const isWebUrl = (url: string) => {
   }
 };
 
+/**
+ * The employee's side of the conversation: who the resident is, verified by the backend, live.
+ *
+ * @tagname id-contact-agent
+ * @summary Shows the employee the verified identity of the resident in this conversation.
+ *
+ * @fires {CustomEvent<{ identity: Identity }>} id-contact-identity - Every identity update received and shown (attributes only when `verified`)
+ * @fires {CustomEvent<{ code: AgentErrorCode }>} id-contact-agent-error - `ticket_expired`, `invalid_ticket`, or `network` (once per outage)
+ * @fires {CustomEvent<{ request: VerificationRequest | null }>} id-contact-request - The conversation's request to verify changed (made, started, declined, expired); null: there is none
+ * @fires {CustomEvent<{ code: AskError }>} id-contact-request-error - Asking the resident to log in failed
+ *
+ * @csspart container - The box around everything
+ * @csspart heading - The heading (an `h2`)
+ * @csspart status - The connection's status text (the `role="status"` region); empty while live
+ * @csspart empty - "Nobody has logged in yet"
+ * @csspart identities - The list of logins (`ul`)
+ * @csspart identity - One login (`li`); also `verified` or `unverified`
+ * @csspart verified - A verified login (with `identity`)
+ * @csspart unverified - A login that is not verified (with `identity`)
+ * @csspart badge - Its "verified" / "not verified" badge
+ * @csspart reason - Why it is not verified (waiting, logged out, …)
+ * @csspart subject - The login's subject ("Onderwerp: …")
+ * @csspart meta - Method and time of the last update
+ * @csspart result - The verified attributes (`dl`)
+ * @csspart attribute-label - One attribute's label
+ * @csspart attribute-value - One attribute's value
+ * @csspart case-link - The link to the case in an attribute's value (`a`)
+ * @csspart ask - Asking to log in: the control, the request, its error
+ * @csspart ask-label - The subject of the one purpose, or the select's label
+ * @csspart ask-purpose - The choice of purposes (`select`), with several
+ * @csspart ask-button - "Vraag om inloggen" (also `button`)
+ * @csspart request - How the request stands; `data-status` is its status
+ * @csspart request-error - Why asking failed (`role="alert"`)
+ * @csspart actions - The row of buttons
+ * @csspart button - Each button (Ask to log in, Forget, Confirm, Cancel)
+ * @csspart confirm - The confirm step (question and buttons), then the "forgetting…" text
+ * @csspart error - Forget's failure message (`role="alert"`)
+ */
 export class IdContactAgent extends IdContactElement {
   static override styles = agentStyles;
   static override properties: PropertyDeclarations = {

@@ -63,6 +63,39 @@ const isLinkError = (code: string) => code === 'unknown_reference' || code === '
 /** What the request is about: the core's name for its purpose, else the purpose's tag. */
 const subjectOf = (ctx: Context) => ctx.request?.purpose_name || ctx.request?.purpose || '';
 
+/**
+ * The resident's login in a chat: lists the login methods for a purpose, runs the login in a popup
+ * (or by redirect) and shows the verified result the moment it arrives.
+ *
+ * @tagname id-contact-auth
+ * @summary Lets a resident prove who they are in the middle of a conversation.
+ *
+ * @attr theme - `light` or `dark`; unset follows `prefers-color-scheme`
+ *
+ * @fires {CustomEvent<{ state: StateName }>} id-contact-state - Every state change
+ * @fires {CustomEvent<{ sessionId: string; attributes: Attributes }>} id-contact-authenticated - The identity is verified; `attributes` maps tags to values
+ * @fires {CustomEvent<{ sessionId: string }>} id-contact-failed - The login did not succeed
+ * @fires {CustomEvent<{ message: string }>} id-contact-error - Something went wrong (backend, core, network, a spent chat link); the element offers a retry or a new login
+ * @fires {CustomEvent<{ sessionId: string }>} id-contact-logout - The resident logged out: forget what `id-contact-authenticated` gave you
+ * @fires {CustomEvent<{ request: VerificationRequest }>} id-contact-request - An employee's request to log in is shown (`listen`)
+ *
+ * @csspart container - The box around everything
+ * @csspart status - The status text (also the `aria-live` region)
+ * @csspart methods - The list of login methods
+ * @csspart method - Each method button
+ * @csspart method-icon - A method's icon
+ * @csspart method-name - A method's name
+ * @csspart actions - The row of action buttons
+ * @csspart button - Each action button (retry, another method, cancel, reopen, continue here, log out, log in again, not now)
+ * @csspart intro - The line before the choice saying who sees the details
+ * @csspart subject - The subject of an employee's request
+ * @csspart contact - The contact line under an error
+ * @csspart shared - "The employee can now see these details", after a login bound to a conversation
+ * @csspart link - The "open the login page in a new tab" link
+ * @csspart result - The list of verified attributes (`dl`)
+ * @csspart attribute-label - One attribute's label
+ * @csspart attribute-value - One attribute's value
+ */
 export class IdContactAuth extends IdContactElement {
   static override styles = styles;
   static override properties: PropertyDeclarations = {

@@ -11,6 +11,20 @@ import { langOf, normalizeLang, type Lang } from './i18n.js';
 type Detail<K extends keyof GlobalEventHandlersEventMap> =
   GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
 
+/**
+ * The colours follow `prefers-color-scheme` unless `theme` says `light` or `dark`; set one of a
+ * pair and the other is derived from it to keep 4.5:1.
+ *
+ * @cssprop [--id-contact-color=#1b1b1f] - Text (dark scheme `#e3e3e8`)
+ * @cssprop [--id-contact-background=#fff] - Background (dark scheme `#1b1b1f`)
+ * @cssprop [--id-contact-accent=#0b57d0] - Primary buttons, links and the focus ring (dark scheme `#a8c7fa`)
+ * @cssprop [--id-contact-on-accent=#fff] - Text on the accent (dark scheme `#062e6f`)
+ * @cssprop [--id-contact-border-color=#74777f] - Borders of buttons and unverified entries (dark scheme `#8e9099`)
+ * @cssprop [--id-contact-error-color=#b3261e] - Errors and failed logins (dark scheme `#f2b8b5`)
+ * @cssprop [--id-contact-success-color=#146c2e] - Verified, and only that (dark scheme `#6dd58c`)
+ * @cssprop [--id-contact-radius=8px] - Corner radius
+ * @cssprop [--id-contact-font=inherit] - The `font` shorthand
+ */
 export abstract class IdContactElement extends LitElement {
   static override properties: PropertyDeclarations = {
     backend: {},
@@ -26,6 +40,7 @@ export abstract class IdContactElement extends LitElement {
 
   /** Base URL of the backend; defaults to where the script came from. */
   declare backend: string | undefined;
+  /** The language (`lang` attribute): `nl` or `en` (any `en-*` counts as English); unset: the page's, else Dutch. */
   declare langAttribute: string | null | undefined;
 
   #pageLang?: MutationObserver;
