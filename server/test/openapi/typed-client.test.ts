@@ -71,6 +71,17 @@ async function openStream(client: BackendClient, sessionId: string, token: strin
   return documentedEvents(conformance, '/sessions/{session_id}/events', response, controller);
 }
 
+/** The widget's top-level form POST of the launch token: the page that goes on to the login, and the binding cookie. */
+function launchLogin(client: BackendClient, session: { session_id: string; launch_token: string }) {
+  return client.POST('/launch/{session_id}', {
+    params: { path: { session_id: session.session_id } },
+    body: { token: session.launch_token },
+    bodySerializer: (body) => new URLSearchParams(body),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    parseAs: 'text',
+  });
+}
+
 describe('a typed client generated from the OpenAPI document', () => {
   it('logs a resident in (options, start, launch, return, stream, status) and the employee reads who it is', async () => {
     const client = await resident();
@@ -86,13 +97,7 @@ describe('a typed client generated from the OpenAPI document', () => {
     const events = await openStream(client, session.session_id, streamToken);
     expect((await events.next())?.event).toBe('state');
 
-    const launch = await client.POST('/launch/{session_id}', {
-      params: { path: { session_id: session.session_id } },
-      body: { token: session.launch_token },
-      bodySerializer: (body) => new URLSearchParams(body),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      parseAs: 'text',
-    });
+    const launch = await launchLogin(client, session);
     expect(launch.response.status).toBe(200);
     const bindingCookie = launch.response.headers.getSetCookie()[0]!.split(';')[0]!;
 
@@ -216,13 +221,7 @@ describe('a typed client generated from the OpenAPI document', () => {
     const streamToken = new URL(session.events_url).searchParams.get('token')!;
     // The result goes in through the return page (`?result=`), in the browser that launched the login.
     const client = await resident();
-    const launch = await client.POST('/launch/{session_id}', {
-      params: { path: { session_id: session.session_id } },
-      body: { token: session.launch_token },
-      bodySerializer: (body) => new URLSearchParams(body),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      parseAs: 'text',
-    });
+    const launch = await launchLogin(client, session);
     const cookie = launch.response.headers.getSetCookie()[0]!.split(';')[0]!;
     const jwe = await encryptPayload({ njwt: jws }, stack.keys.ours.publicKey);
     await client.GET('/return/{session_id}', { params: { path: { session_id: session.session_id }, query: { result: jwe } }, headers: { Cookie: cookie }, parseAs: 'text' });
