@@ -4,7 +4,8 @@
  * with the totals (CI counts that line).
  *
  * Suites: the type check (it also holds the widget's wire types to the
- * backend's schemas), the Node side (vitest: backend, stand-ins), the widgets
+ * backend's schemas), the Node side (vitest: backend, stand-ins), the package
+ * in a Vite, a React and a Vue app (package/test), the widgets
  * in each engine (web-test-runner; once with the usual system preferences,
  * once dark with reduced motion for the files that depend on them), and the
  * end-to-end demo flows in each engine. The widget bundle is built first: the
@@ -90,6 +91,10 @@ if (scripts['build:widget']) {
   if (build.exitCode !== 0) outcomes.push(['widget build', { passed: 0, failed: 1, exitCode: build.exitCode }]);
 }
 outcomes.push(['node (server, stand-ins)', await timed(() => vitest('node', []))]);
+// The package packed and installed into a Vite, a React and a Vue app (Chromium only: it proves the package, not the engines).
+if (existsSync('vitest.consumers.config.ts') && engines.includes('chromium')) {
+  outcomes.push(['consumer apps', await timed(() => vitest('consumers', ['-c', 'vitest.consumers.config.ts']))]);
+}
 for (const engine of engines) {
   const { label } = ENGINES[engine];
   outcomes.push([`widget (${label})`, await timed(() => webTestRunner(engine, 'usual'))]);
