@@ -2,16 +2,16 @@
  * The custom-elements manifest (dist/custom-elements.json) holds every public attribute,
  * property, event (with its detail type), part and custom property of both elements, each
  * with a description. What the elements have is read from their sources here, apart from the
- * analyzer: their Lit `properties`, the `:host([…])` attributes their styles select on, their
- * event maps, every `part="…"` in their templates and every `var(--id-contact-…)` their
- * styles read.
+ * analyzer: their Lit `properties`, the `:host([…])` attributes their styles select on, the
+ * events they `emit()` and their event maps' detail types, every `part="…"` in their templates
+ * and every `var(--id-contact-…)` their styles read.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -31,14 +31,17 @@ const BASE = 'widget/src/shared/element.ts';
 
 type Json = Record<string, any>;
 let manifest: Json;
+let out: string;
 
 beforeAll(async () => {
   // Made now from the sources, so a stale build cannot pass.
-  const out = mkdtempSync(join(tmpdir(), 'idc-manifest-'));
+  out = mkdtempSync(join(tmpdir(), 'idc-manifest-'));
   // The analyzer takes --outdir relative to where it runs.
   await promisify(execFile)(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--outdir', relative(ROOT, out)], { cwd: ROOT });
   manifest = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
 }, 60_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function declarationOf(tag: string): Json {
   const found = manifest.modules.flatMap((module: Json) => module.declarations ?? []).find((declaration: Json) => declaration.tagName === tag);
@@ -74,6 +77,25 @@ function sourceProperties(element: Element): string[] {
 function sourceEvents(element: Element): Record<string, string> {
   const map = /export interface \w+EventMap \{([\s\S]*?)\n\}/.exec(read(element.source))?.[1] ?? '';
   return Object.fromEntries([...map.matchAll(/'([\w-]+)': (CustomEvent<.*>);/g)].map(([, name, type]) => [name!, type!]));
+}
+
+/** The events the element dispatches: every `this.emit('…')` (the base class's emit() is widget/src's only dispatch). */
+function emittedEvents(element: Element): string[] {
+  return [...new Set([...read(element.source).matchAll(/this\.emit\(\s*'([\w-]+)'/g)].map((match) => match[1]!))].sort();
+}
+
+/** The type names the element's module exports (its own and re-exported), which a consumer can import. */
+function exportedTypes(element: Element): Set<string> {
+  const source = read(element.source);
+  const own = [...source.matchAll(/^export (?:type|interface|class) (\w+)/gm)].map((match) => match[1]!);
+  const reexported = [...source.matchAll(/^export type \{([^}]*)\}/gm)].flatMap((match) => match[1]!.split(',').map((name) => name.trim()));
+  return new Set([...own, ...reexported]);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
 }
 
 /** Every part name a template can give, the literals inside `${…}` included. */
@@ -119,8 +141,19 @@ describe.each(ELEMENTS)('custom-elements.json for <$tag>', (element) => {
     const declaration = declarationOf(element.tag);
     const events = sourceEvents(element);
     expect(Object.keys(events).length).toBeGreaterThan(3);
+    // What it dispatches is what its event map types, and what the manifest lists.
+    expect(emittedEvents(element)).toEqual(Object.keys(events).sort());
+    expect(names(declaration.events)).toEqual(emittedEvents(element));
     expect(Object.fromEntries((declaration.events as Json[]).map((event) => [event.name, event.type?.text]))).toEqual(events);
     expect(undescribed(declaration.events)).toEqual([]);
+  });
+
+  it('names only types its module exports in the events’ detail types', () => {
+    const declaration = declarationOf(element.tag);
+    const used = (declaration.events as Json[]).flatMap((event) => [...(event.type?.text ?? '').matchAll(/\b[A-Z]\w*/g)].map((match) => match[0]));
+    const exported = exportedTypes(element);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((name) => name !== 'CustomEvent' && !exported.has(name))).toEqual([]);
   });
 
   it('has every CSS part, each described', () => {
@@ -133,6 +166,14 @@ describe.each(ELEMENTS)('custom-elements.json for <$tag>', (element) => {
     const declaration = declarationOf(element.tag);
     expect(names(declaration.cssProperties)).toEqual(sourceCustomProperties(element));
     expect(undescribed(declaration.cssProperties)).toEqual([]);
+  });
+});
+
+describe('the events', () => {
+  it('are dispatched only through the base class’s emit(), so the emit() calls are all of them', () => {
+    const dispatching = filesUnder('widget/src').filter((file) => /dispatchEvent\(/.test(read(file)));
+    expect(dispatching).toEqual([BASE]);
+    expect(read(BASE).match(/dispatchEvent\(/g)).toHaveLength(1);
   });
 });
 
