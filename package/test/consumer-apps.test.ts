@@ -45,7 +45,7 @@ describe('the packed package', () => {
   it('holds what a site needs and nothing of the repository’s sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', apps.tarball]);
     const files = stdout.trim().split('\n').map((line) => line.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/lib/define.js', 'dist/lib/define.d.ts', 'dist/lib/frameworks/react.d.ts', 'dist/lib/frameworks/vue.d.ts', 'dist/widget/id-contact-auth.js', 'dist/widget/id-contact-agent.iife.js', 'dist/custom-elements.json', 'dist/openapi.json']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/lib/define.js', 'dist/lib/define.d.ts', 'dist/lib/frameworks/react.d.ts', 'dist/lib/frameworks/vue.d.ts', 'dist/widget/id-contact-auth.js', 'dist/widget/id-contact-agent.iife.js', 'dist/custom-elements.json', 'dist/openapi.json']));
     expect(files.filter((file) => /^(widget|server|testkit|demo|standins)\/|\.map$|\.inputs-sha256$/.test(file))).toEqual([]);
   });
 });

@@ -184,6 +184,19 @@ describe('the package', () => {
     expect(packageJson.scripts['build:widget']).toContain('build:manifest');
   });
 
+  it('marks every module that defines an element as having side effects, so no bundler drops the definition', () => {
+    const sideEffects = JSON.parse(read('package.json')).sideEffects as string[];
+    const defining = readdirSync(join(ROOT, 'widget/src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && /^(register\(|export \* from '\.\/(auth|agent)\/define\.js')/m.test(read(`widget/src/${file}`)))
+      .map((file) => `widget/src/${file}`);
+    expect(defining.length).toBeGreaterThanOrEqual(4);
+    for (const file of defining) {
+      // The sources (our own bundles) and what tsc makes of them (dist/lib, for the site's bundler).
+      expect(sideEffects).toContain(`./${file}`);
+      expect(sideEffects).toContain(`./${file.replace(/^widget\/src\//, 'dist/lib/').replace(/\.ts$/, '.js')}`);
+    }
+  });
+
   it('gives module paths as the package ships them (dist/lib), none of the repository’s sources', () => {
     const paths = manifest.modules.map((module: Json) => module.path);
     expect(paths).toContain('dist/lib/auth/id-contact-auth.js');

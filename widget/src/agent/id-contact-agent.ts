@@ -45,7 +45,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'id-contact-agent': IdContactAgent;
   }
-  interface GlobalEventHandlersEventMap extends IdContactAgentEventMap {}
+  // Declared alike in auth/id-contact-auth.ts: see there.
+  interface GlobalEventHandlersEventMap extends Omit<IdContactAgentEventMap, 'id-contact-request'> {
+    'id-contact-request': CustomEvent<{ request: VerificationRequest | null }>;
+  }
 }
 
 const ICONS: Record<string, TemplateResult> = { failed: crossIcon, expired: crossIcon, withdrawn: crossIcon };

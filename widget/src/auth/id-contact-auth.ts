@@ -30,7 +30,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'id-contact-auth': IdContactAuth;
   }
-  interface GlobalEventHandlersEventMap extends IdContactEventMap {}
+  // 'id-contact-request' is both elements' (the agent's detail may be null): declared alike in both
+  // files, since two types for one name make the global map invalid where both are imported.
+  interface GlobalEventHandlersEventMap extends Omit<IdContactEventMap, 'id-contact-request'> {
+    'id-contact-request': CustomEvent<{ request: VerificationRequest | null }>;
+  }
 }
 
 const BUSY: ReadonlySet<StateName> = new Set([
